@@ -1,0 +1,114 @@
+"""Users, their roles per unit, and API tokens."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from giaoban.core import scope
+from giaoban.core.models import NFCModel
+
+
+class User(NFCModel, AbstractUser):
+    """Người dùng — belongs to one unit; what they may do comes from their role assignments."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=150, blank=True)
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("đơn vị"),
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def roles_at(self, unit):
+        return [ra.role for ra in self.role_assignments.all() if ra.unit_id == unit.pk]
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def restrict(self, user, action="view"):
+        return self.filter(scope.scope_q(user, action))
+
+
+class RoleAssignment(NFCModel):
+    """Vai trò — one role of one user at one unit; it covers that unit's subtree."""
+
+    class Role(models.TextChoices):
+        ADMIN = scope.ADMIN, _("Quản trị")
+        LEADER = scope.LEADER, _("Lãnh đạo (phê duyệt)")
+        OFFICER = scope.OFFICER, _("Cán bộ chuyên trách (nhập liệu)")
+        VIEWER = scope.VIEWER, _("Xem")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("người dùng")
+    )
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="role_assignments",
+        verbose_name=_("đơn vị"),
+    )
+    role = models.CharField(_("vai trò"), max_length=10, choices=Role.choices)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vai trò")
+        verbose_name_plural = _("vai trò")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="role_assignment_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.unit.short_name}"
+
+
+def _hash(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(NFCModel):
+    """Khóa truy cập API — only its SHA-256 is stored; the key is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên khóa"), max_length=100)
+    prefix = models.CharField(max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(_("hết hạn"), null=True, blank=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, user, name, expires=None):
+        key = "gb_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, prefix=key[:8], key_hash=_hash(key), expires=expires
+        )
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key):
+        token = cls.objects.select_related("user").filter(key_hash=_hash(key or "")).first()
+        if token is None or not token.user.is_active:
+            return None
+        if token.expires and token.expires < timezone.now():
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
+        return token.user

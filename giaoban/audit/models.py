@@ -1,0 +1,80 @@
+"""Nhật ký thay đổi — append-only record of every change to audited objects."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditQuerySet(models.QuerySet):
+    def restrict(self, user, action="audit"):
+        from giaoban.core.scope import scope_q
+
+        return self.filter(scope_q(user, action, field="unit_path"))
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Nhật ký chỉ được ghi thêm.")
+
+    def delete(self):
+        raise AppendOnlyError("Nhật ký chỉ được ghi thêm.")
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", _("Tạo mới")
+        UPDATE = "update", _("Sửa")
+        DELETE = "delete", _("Xóa")
+        TRANSITION = "transition", _("Chuyển trạng thái")
+        IMPORT = "import", _("Nhập dữ liệu")
+
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("người thực hiện"),
+    )
+    actor_label = models.CharField(_("người thực hiện"), max_length=150)
+    request_id = models.CharField(max_length=64, blank=True)
+    action = models.CharField(_("thao tác"), max_length=12, choices=Action.choices)
+    model = models.CharField(_("loại đối tượng"), max_length=100, db_index=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64)
+    object_repr = models.CharField(_("đối tượng"), max_length=255)
+    # The unit path the object belonged to when it changed, so a subtree's trail is a prefix query.
+    unit_path = models.CharField(max_length=255, blank=True)
+    before = models.JSONField(_("trước"), null=True, blank=True)
+    after = models.JSONField(_("sau"), null=True, blank=True)
+    message = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("mục nhật ký")
+        verbose_name_plural = _("nhật ký thay đổi")
+        indexes = [
+            models.Index(fields=["unit_path"], name="audit_unit_path", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["model", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Nhật ký chỉ được ghi thêm.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Nhật ký chỉ được ghi thêm.")
+
+    def changed_fields(self):
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

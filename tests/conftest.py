@@ -1,0 +1,75 @@
+"""The fixed cast every test can use.
+
+    BCA  Bộ Công an (root)
+    ├── CTDCT  Cục Công tác đảng và công tác chính trị
+    ├── T19    Công an tỉnh Thái Nguyên        ← province A
+    │   ├── X05500  Công an phường Phan Đình Phùng   ← commune A1
+    │   └── X05800  Công an xã Đại Phúc               ← commune A2 (sibling)
+    └── T01    Công an thành phố Hà Nội        ← province B
+        └── X00004  Công an phường Ba Đình
+
+Users: ministry_officer / ministry_admin (BCA), leader_a / officer_a (T19),
+commune_officer / commune_leader (X05500), officer_b (T01). Password for all: PASSWORD.
+"""
+
+import datetime
+
+import pytest
+
+from giaoban.accounts.models import RoleAssignment, User
+from giaoban.units.models import Level, Unit
+
+PASSWORD = "mat-khau-thu-nghiem-2026"
+
+
+def make_unit(code, name, short, level, parent=None, active_from=None, active_to=None):
+    if level == "bo":
+        party = "Đảng ủy Công an Trung ương"
+    elif level == "xa":
+        party = "Chi bộ " + name
+    else:
+        party = "Đảng ủy " + name
+    return Unit.objects.create(
+        code=code,
+        name=name,
+        short_name=short,
+        level=Level.objects.get(code=level),
+        parent=parent,
+        party_name=party,
+        command_name=name,
+        active_from=active_from,
+        active_to=active_to,
+    )
+
+
+def make_user(username, unit, *roles):
+    user = User.objects.create_user(username=username, password=PASSWORD, unit=unit,
+                                    full_name=username.replace("_", " ").title())
+    for role in roles:
+        RoleAssignment.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+class Cast:
+    pass
+
+
+@pytest.fixture
+def cast(db):
+    c = Cast()
+    c.root = make_unit("BCA", "Bộ Công an", "Bộ Công an", "bo")
+    c.department = make_unit("CTDCT", "Cục Công tác đảng và công tác chính trị", "Cục CTĐ, CTCT", "cuc", c.root)
+    c.province_a = make_unit("T19", "Công an tỉnh Thái Nguyên", "Thái Nguyên", "tinh", c.root)
+    c.commune_a1 = make_unit("X05500", "Công an phường Phan Đình Phùng", "Phan Đình Phùng", "xa", c.province_a)
+    c.commune_a2 = make_unit("X05800", "Công an xã Đại Phúc", "Đại Phúc", "xa", c.province_a)
+    c.province_b = make_unit("T01", "Công an thành phố Hà Nội", "Hà Nội", "tinh", c.root)
+    c.commune_b1 = make_unit("X00004", "Công an phường Ba Đình", "Ba Đình", "xa", c.province_b)
+    c.ministry_admin = make_user("ministry_admin", c.root, "admin")
+    c.ministry_officer = make_user("ministry_officer", c.root, "officer")
+    c.leader_a = make_user("leader_a", c.province_a, "leader")
+    c.officer_a = make_user("officer_a", c.province_a, "officer")
+    c.commune_officer = make_user("commune_officer", c.commune_a1, "officer")
+    c.commune_leader = make_user("commune_leader", c.commune_a1, "leader")
+    c.officer_b = make_user("officer_b", c.province_b, "officer")
+    c.password = PASSWORD
+    return c
