@@ -113,8 +113,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 if TESTING:
     # Hashing strength is not under test; Argon2 stays the production hasher.
     PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
         "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -194,3 +194,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GIAOBAN_LOG_LEVEL", "WARNING")},
 }
+
+# --- django-ninja (HTTP API) ---
+# "ninja" as an app makes ninja render its docs page from its bundled templates and
+# static files (Swagger UI) instead of loading them from a CDN.
+INSTALLED_APPS += ["ninja"]

@@ -1,0 +1,355 @@
+"""Many reports at once: the bulk path behind the API's data-value sets, Excel uploads,
+historical imports, the demo and the benchmark. All or nothing, with every problem listed.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from giaoban.audit import context as audit_context
+from giaoban.audit.models import AuditEntry
+from giaoban.core import scope
+from giaoban.reports import rollup
+from giaoban.reports.models import Report, ReportEvent, ReportText, ReportValue, Rollup
+from giaoban.reports.validation import NumberError, check, parse_number
+from giaoban.reports.workflow import deadline_for, reports_on
+from giaoban.units import history
+from giaoban.units.models import Unit
+
+S = Report.Status
+
+
+@dataclass(frozen=True)
+class ItemProblem:
+    index: int  # position of the item in the request (0-based)
+    unit: str
+    field: str
+    message: str
+    severity: str = "error"
+
+
+class BulkError(Exception):
+    def __init__(self, problems):
+        super().__init__(_("Dữ liệu có lỗi, chưa ghi gì."))
+        self.problems = problems
+
+
+@dataclass
+class BulkResult:
+    reports_created: int
+    reports_updated: int
+    values_written: int
+    warnings: list
+
+
+def import_values(
+    form, period_key, items, user, *, accept_history=False, is_demo=False, check_scope=True
+):
+    """Write {unit, values, texts} items for one form and period; raise BulkError on any error.
+
+    Reports are created as drafts (or, with accept_history, as accepted historical data
+    — for administrators at the top migrating past periods); existing drafts and returned
+    reports are updated; submitted or accepted reports are refused.
+    """
+    period = form.period(period_key)
+    version = form.current_version()
+    indicators = {i.code: i for i in version.indicators.all()}
+    narratives = {n.code: n for n in version.narratives.all()}
+    rules = list(version.rules.select_related("indicator", "other", "narrative"))
+    codes = [str(item.get("unit", "")).strip().upper() for item in items]
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes).select_related("level")}
+    existing = {
+        r.unit_id: r
+        for r in Report.objects.filter(form=form, period_key=period.key, unit__code__in=codes)
+    }
+    old_values = defaultdict(dict)
+    for rid, code, value in ReportValue.objects.filter(report__in=existing.values()).values_list(
+        "report_id", "indicator__code", "value"
+    ):
+        old_values[rid][code] = value
+    if accept_history and not _is_top_admin(user):
+        raise BulkError(
+            [
+                ItemProblem(
+                    -1, "", "", _("Chỉ quản trị viên cấp Bộ được nhập số liệu lịch sử đã duyệt.")
+                )
+            ]
+        )
+
+    problems, parsed, seen = [], [], set()
+    for index, (item, code) in enumerate(zip(items, codes, strict=True)):
+        unit = units.get(code)
+
+        def problem(field, message, severity="error", index=index, code=code):
+            problems.append(ItemProblem(index, code, field, message, severity))
+
+        if unit is None:
+            problem("unit", _("Không có đơn vị mã “%(code)s”.") % {"code": code})
+            continue
+        if code in seen:
+            problem("unit", _("Đơn vị %(code)s xuất hiện hai lần.") % {"code": code})
+            continue
+        seen.add(code)
+        if check_scope and not scope.can(user, scope.CHANGE, unit):
+            problem(
+                "unit", _("Đơn vị %(name)s nằm ngoài phạm vi của đồng chí.") % {"name": unit.name}
+            )
+            continue
+        if not reports_on(form, unit, period):
+            problem("unit", _("%(name)s không thuộc diện báo cáo kỳ này.") % {"name": unit.name})
+            continue
+        report = existing.get(unit.pk)
+        if report and report.status not in (S.DRAFT, S.RETURNED):
+            problem(
+                "unit",
+                _("Báo cáo của %(name)s đã gửi hoặc đã chấp nhận, không ghi đè được.")
+                % {"name": unit.name},
+            )
+            continue
+        values = {}
+        for icode, raw in (item.get("values") or {}).items():
+            ind = indicators.get(str(icode).strip().upper())
+            if ind is None:
+                problem(
+                    str(icode), _("Mã chỉ tiêu “%(code)s” không có trong mẫu.") % {"code": icode}
+                )
+                continue
+            try:
+                values[ind.code] = parse_number(raw, ind)
+            except NumberError as exc:
+                problem(ind.code, str(exc))
+        texts = {}
+        for ncode, text in (item.get("texts") or {}).items():
+            if ncode not in narratives:
+                problem(
+                    str(ncode),
+                    _("Mã phần thuyết minh “%(code)s” không có trong mẫu.") % {"code": ncode},
+                )
+                continue
+            texts[ncode] = (str(text) if text is not None else "").strip()
+        merged = {**(old_values.get(report.pk, {}) if report else {}), **values}
+        for p in check(version, merged, texts, rules=rules):
+            if p.is_error and not (accept_history or p.field in values or p.field in texts):
+                continue  # a rule about figures this item does not touch is for the fill-in page
+            if p.is_error and p.field in narratives and not accept_history:
+                continue  # narratives may follow later; submission enforces them
+            problem(p.field, p.message, p.severity)
+        parsed.append((unit, report, values, texts))
+
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise BulkError(errors)
+    return _write(
+        form,
+        period,
+        version,
+        parsed,
+        user,
+        accept_history,
+        is_demo,
+        [p for p in problems if p.severity != "error"],
+    )
+
+
+@transaction.atomic
+def _write(form, period, version, parsed, user, accept_history, is_demo, warnings):
+    now = timezone.now()
+    paths = history.paths_on(period.end)
+    status = S.ACCEPTED if accept_history else S.DRAFT
+    new_reports = []
+    for unit, report, _values, _texts in parsed:
+        if report is None:
+            new_reports.append(
+                Report(
+                    form=form,
+                    version=version,
+                    unit=unit,
+                    period_key=period.key,
+                    period_start=period.start,
+                    period_end=period.end,
+                    path=paths[unit.pk],
+                    deadline=deadline_for(form, unit.level, period),
+                    status=status,
+                    is_demo=is_demo,
+                    submitted_at=now if accept_history else None,
+                    first_submitted_at=now if accept_history else None,
+                    decided_at=now if accept_history else None,
+                )
+            )
+    Report.objects.bulk_create(new_reports, batch_size=2000)
+    created = {
+        r.unit_id: r
+        for r in Report.objects.filter(
+            form=form, period_key=period.key, unit_id__in=[r.unit_id for r in new_reports]
+        )
+    }
+    ind_ids = dict(version.indicators.values_list("code", "id"))
+    nar_ids = dict(version.narratives.values_list("code", "id"))
+    touched = [(created.get(u.pk) or r, values, texts) for u, r, values, texts in parsed]
+    ReportValue.objects.filter(
+        report__in=[r for r, _v, _t in touched if r.pk not in {c.pk for c in created.values()}]
+    ).filter(indicator__code__in={c for _r, v, _t in touched for c in v}).delete()
+    value_rows = [
+        ReportValue(report=r, indicator_id=ind_ids[c], value=v)
+        for r, values, _t in touched
+        for c, v in values.items()
+        if v is not None
+    ]
+    ReportValue.objects.bulk_create(value_rows, batch_size=5000)
+    ReportText.objects.filter(report__in=[r for r, _v, t in touched if t]).filter(
+        field__code__in={c for _r, _v, t in touched for c in t}
+    ).delete()
+    ReportText.objects.bulk_create(
+        [
+            ReportText(report=r, field_id=nar_ids[c], text=t)
+            for r, _v, texts in touched
+            for c, t in texts.items()
+        ],
+        batch_size=2000,
+    )
+    if accept_history:
+        ReportEvent.objects.bulk_create(
+            [
+                ReportEvent(
+                    report=r,
+                    actor=user,
+                    from_status="",
+                    to_status=S.ACCEPTED,
+                    reason=_("Nhập số liệu lịch sử đã duyệt"),
+                )
+                for r in created.values()
+            ],
+            batch_size=2000,
+        )
+        rebuild(form, period.key)
+    else:
+        _count_new_drafts(form, period, list(created.values()))
+    _audit_bulk(form, period, touched, created, accept_history)
+    return BulkResult(len(created), len(touched) - len(created), len(value_rows), warnings)
+
+
+def _count_new_drafts(form, period, reports):
+    per_node = defaultdict(int)
+    codes = set()
+    for r in reports:
+        for c in rollup.path_codes(r.path):
+            per_node[c] += 1
+            codes.add(c)
+    if not per_node:
+        return
+    ids = dict(Unit.objects.filter(code__in=codes).values_list("code", "id"))
+    rows = {
+        r.node_id: r
+        for r in Rollup.objects.filter(form=form, period_key=period.key, node_id__in=ids.values())
+    }
+    fresh = []
+    for code, n in per_node.items():
+        row = rows.get(ids[code])
+        if row is None:
+            fresh.append(
+                Rollup(node_id=ids[code], form=form, period_key=period.key, statuses={S.DRAFT: n})
+            )
+        else:
+            row.statuses[S.DRAFT] = row.statuses.get(S.DRAFT, 0) + n
+    Rollup.objects.bulk_create(fresh, batch_size=2000)
+    Rollup.objects.bulk_update(list(rows.values()), ["statuses"], batch_size=2000)
+
+
+def _audit_bulk(form, period, touched, created, accept_history):
+    actor = audit_context.current()
+    created_ids = {r.pk for r in created.values()}
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor.user,
+                actor_label=actor.label[:150],
+                request_id=actor.request_id or "",
+                action="import",
+                model="reports.Report",
+                object_id=str(r.pk),
+                object_repr=f"{form.code} {period.key} — {r.unit_id}"[:255],
+                unit_path=r.path,
+                before=None,
+                after={
+                    "status": r.status,
+                    "created": r.pk in created_ids,
+                    "values": {
+                        c: format(v.normalize(), "f") for c, v in values.items() if v is not None
+                    },
+                    "texts": texts,
+                    "historical": accept_history,
+                },
+            )
+            for r, values, texts in touched
+        ],
+        batch_size=2000,
+    )
+
+
+# ---------------------------------------------------------------- from-scratch roll-up
+
+
+def recompute(form, period_key):
+    """Every node's Rollup contents computed from the reports alone: {node_id: dict}."""
+    reports = list(
+        Report.objects.filter(form=form, period_key=period_key).values_list(
+            "id", "path", "status", "first_submitted_at", "deadline", "unit__level__code"
+        )
+    )
+    values = defaultdict(dict)
+    for rid, code, value in (
+        ReportValue.objects.filter(report__form=form, report__period_key=period_key)
+        .values_list("report_id", "indicator__code", "value")
+        .iterator(chunk_size=20000)
+    ):
+        values[rid][code] = value
+    out = defaultdict(
+        lambda: {"statuses": defaultdict(int), "late": 0, "accepted": {}, "counted": {}}
+    )
+    for rid, path, status, first_sent, deadline, level in reports:
+        late = first_sent is not None and timezone.localtime(first_sent).date() > deadline
+        for code in rollup.path_codes(path):
+            node = out[code]
+            node["statuses"][status] += 1
+            if first_sent is not None:
+                node["statuses"][f"sent:{level}"] += 1
+                node["late"] += late
+            if status == S.ACCEPTED:
+                rollup._add(node["accepted"], values[rid], 1)
+            if status in rollup.IN_COUNTED:
+                rollup._add(node["counted"], values[rid], 1)
+    ids = dict(Unit.objects.filter(code__in=list(out)).values_list("code", "id"))
+    return {
+        ids[c]: {**v, "statuses": {k: n for k, n in v["statuses"].items() if n}}
+        for c, v in out.items()
+    }
+
+
+@transaction.atomic
+def rebuild(form, period_key):
+    """Replace a period's Rollup rows by a from-scratch computation."""
+    fresh = recompute(form, period_key)
+    Rollup.objects.filter(form=form, period_key=period_key).delete()
+    Rollup.objects.bulk_create(
+        [
+            Rollup(
+                node_id=nid,
+                form=form,
+                period_key=period_key,
+                statuses=v["statuses"],
+                late=v["late"],
+                accepted=v["accepted"],
+                counted=v["counted"],
+            )
+            for nid, v in fresh.items()
+        ],
+        batch_size=2000,
+    )
+
+
+def _is_top_admin(user):
+    root = Unit.objects.filter(depth=0).order_by("path").first()
+    return root is not None and scope.can(user, scope.ADMINISTER, root)

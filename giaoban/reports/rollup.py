@@ -1,0 +1,230 @@
+"""Live roll-up (tổng hợp): running totals kept in the transaction of every transition.
+
+Each report contributes to the Rollup row of every node on its stored path (the tree
+as it stood at the period's end). Values only change while a report is a draft or
+returned, when it contributes no figures, so only status changes move totals.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Max, Min
+
+from giaoban.reports.models import Report, ReportValue, Rollup
+from giaoban.units.models import PATH_SEP, Unit, subtree_q
+
+ACCEPTED = "accepted"
+COUNTED = "counted"  # accepted + submitted
+IN_COUNTED = (Report.Status.SUBMITTED, Report.Status.ACCEPTED)
+
+
+def path_codes(path):
+    return path.strip(PATH_SEP).split(PATH_SEP)
+
+
+def _d(text):
+    return Decimal(text) if text is not None else None
+
+
+def _s(value):
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _add(bucket, values, sign):
+    """Add (sign=1) or remove (sign=-1) one report's values from a {code: [sum, n, min, max]}."""
+    stale = []
+    for code, value in values.items():
+        if value is None:
+            continue
+        total, count, low, high = bucket.get(code, ["0", 0, None, None])
+        total = _d(total) + sign * value
+        count += sign
+        if sign > 0:
+            low = _s(value) if low is None or value < _d(low) else low
+            high = _s(value) if high is None or value > _d(high) else high
+        elif (low is not None and value <= _d(low)) or (high is not None and value >= _d(high)):
+            stale.append(code)  # the extreme left: recompute it from the remaining reports
+        if count <= 0:
+            bucket.pop(code, None)
+        else:
+            bucket[code] = [_s(total), count, low, high]
+    return stale
+
+
+def report_values(report):
+    return {
+        code: value
+        for code, value in ReportValue.objects.filter(report=report).values_list(
+            "indicator__code", "value"
+        )
+    }
+
+
+def apply_transition(report, old_status, new_status, values=None, first_submission=False):
+    """Move `report` from old_status to new_status in every ancestor's Rollup (same transaction)."""
+    codes = path_codes(report.path)
+    node_ids = dict(Unit.objects.filter(code__in=codes).values_list("code", "id"))
+    rows = _lock_rows(report, [node_ids[c] for c in codes if c in node_ids])
+    need_values = (old_status in IN_COUNTED) != (new_status in IN_COUNTED) or (
+        (old_status == ACCEPTED) != (new_status == ACCEPTED)
+    )
+    if need_values and values is None:
+        values = report_values(report)
+    level_code = report.unit.level.code
+    stale = defaultdict(set)
+    for row in rows:
+        st = row.statuses
+        if old_status:
+            st[old_status] = st.get(old_status, 0) - 1
+        if new_status:
+            st[new_status] = st.get(new_status, 0) + 1
+        if first_submission:
+            key = f"sent:{level_code}"
+            st[key] = st.get(key, 0) + 1
+            if report.is_late:
+                row.late += 1
+        if need_values:
+            for mode, members in ((ACCEPTED, (ACCEPTED,)), (COUNTED, IN_COUNTED)):
+                was, now = old_status in members, new_status in members
+                if was != now:
+                    bucket = getattr(row, mode)
+                    for code in _add(bucket, values, 1 if now else -1):
+                        stale[(row.pk, mode)].add(code)
+    for row in rows:
+        for mode in (ACCEPTED, COUNTED):
+            codes_to_fix = stale.get((row.pk, mode))
+            if codes_to_fix:
+                _recompute_extremes(row, mode, codes_to_fix)
+    Rollup.objects.bulk_update(rows, ["statuses", "late", "accepted", "counted"])
+
+
+def _lock_rows(report, node_ids):
+    existing = Rollup.objects.filter(
+        node_id__in=node_ids, form_id=report.form_id, period_key=report.period_key
+    )
+    if connection.features.has_select_for_update:
+        existing = existing.select_for_update()
+    rows = {r.node_id: r for r in existing}
+    missing = [nid for nid in node_ids if nid not in rows]
+    if missing:
+        Rollup.objects.bulk_create(
+            [
+                Rollup(node_id=nid, form_id=report.form_id, period_key=report.period_key)
+                for nid in missing
+            ],
+            ignore_conflicts=True,
+        )
+        again = Rollup.objects.filter(
+            node_id__in=missing, form_id=report.form_id, period_key=report.period_key
+        )
+        if connection.features.has_select_for_update:
+            again = again.select_for_update()
+        rows.update({r.node_id: r for r in again})
+    return [rows[nid] for nid in node_ids]
+
+
+def _recompute_extremes(row, mode, codes):
+    from giaoban.units import history
+
+    node = Unit.objects.get(pk=row.node_id)
+    end = row.form.period(row.period_key).end
+    statuses = (ACCEPTED,) if mode == ACCEPTED else IN_COUNTED
+    reports = Report.objects.filter(
+        subtree_q(history.path_on(node, end), "path"),
+        form_id=row.form_id,
+        period_key=row.period_key,
+        status__in=statuses,
+    )
+    agg = (
+        ReportValue.objects.filter(report__in=reports, indicator__code__in=codes)
+        .values("indicator__code")
+        .annotate(low=Min("value"), high=Max("value"))
+    )
+    bucket = getattr(row, mode)
+    for item in agg:
+        entry = bucket.get(item["indicator__code"])
+        if entry:
+            entry[2], entry[3] = _s(item["low"]), _s(item["high"])
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def value_of(entry, aggregation):
+    """The figure an aggregate bucket entry stands for under the indicator's aggregation."""
+    if not entry:
+        return None
+    total, count, low, high = entry
+    if aggregation == "sum":
+        return _d(total)
+    if aggregation == "avg":
+        return (_d(total) / count).quantize(Decimal("0.01")) if count else None
+    if aggregation == "min":
+        return _d(low)
+    if aggregation == "max":
+        return _d(high)
+    return None
+
+
+def mode_for(form):
+    return COUNTED if form.count_submitted else ACCEPTED
+
+
+def rows_for(nodes, form, period_key):
+    return {
+        r.node_id: r
+        for r in Rollup.objects.filter(node__in=nodes, form=form, period_key=period_key)
+    }
+
+
+def totals(row, mode, indicators):
+    bucket = getattr(row, mode) if row else {}
+    return {ind.code: value_of(bucket.get(ind.code), ind.aggregation) for ind in indicators}
+
+
+def covered(row, mode):
+    if row is None:
+        return 0
+    st = row.statuses
+    if mode == ACCEPTED:
+        return st.get(ACCEPTED, 0)
+    return st.get(ACCEPTED, 0) + st.get("submitted", 0)
+
+
+def weighted_totals(node_ids_with_share, form, period_key, mode, indicators):
+    """Totals of other units' rollups, each sum weighted by a lineage share."""
+    rows = {
+        r.node_id: r
+        for r in Rollup.objects.filter(
+            node_id__in=[nid for nid, _ in node_ids_with_share], form=form, period_key=period_key
+        )
+    }
+    if not rows:
+        return None
+    out = {}
+    for ind in indicators:
+        acc_sum, acc_count, lows, highs, seen = Decimal(0), Decimal(0), [], [], False
+        for nid, share in node_ids_with_share:
+            row = rows.get(nid)
+            entry = getattr(row, mode).get(ind.code) if row else None
+            if not entry or share == 0:
+                continue
+            seen = True
+            acc_sum += _d(entry[0]) * share
+            acc_count += entry[1] * share
+            if entry[2] is not None:
+                lows.append(_d(entry[2]))
+            if entry[3] is not None:
+                highs.append(_d(entry[3]))
+        if not seen or ind.aggregation == "none":
+            out[ind.code] = None
+        elif ind.aggregation == "sum":
+            out[ind.code] = acc_sum
+        elif ind.aggregation == "avg":
+            out[ind.code] = (acc_sum / acc_count).quantize(Decimal("0.01")) if acc_count else None
+        elif ind.aggregation == "min":
+            out[ind.code] = min(lows) if lows else None
+        else:
+            out[ind.code] = max(highs) if highs else None
+    return out
