@@ -281,6 +281,9 @@ class ReportValue(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="value_unique")]
 
+    def __str__(self):
+        return f"{self.indicator.code}={self.value}"
+
 
 class ReportText(NFCModel):
     """Nội dung thuyết minh — one narrative part of one report."""

@@ -1,8 +1,12 @@
 from django.urls import path
 
-from giaoban.reports import views
+from giaoban.reports.views import analysis, entry, excel, forms_admin, index
 
 app_name = "reports"
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", index.index, name="index"),
+    *entry.urlpatterns,
+    *analysis.urlpatterns,
+    *excel.urlpatterns,
+    *forms_admin.urlpatterns,
 ]
