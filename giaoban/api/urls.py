@@ -1,3 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from giaoban.api.api import api
+
+# Included under /api/ with the namespace "api" (api:openapi-json, api:unit_detail, …).
+urlpatterns = [path("", api.urls)]
