@@ -59,11 +59,6 @@ class RollupView:
     node_path: str | None
 
 
-def _tree_stamp():
-    last = Unit.objects.order_by("-id").values_list("id", flat=True).first()
-    return (Unit.objects.count(), last, Unit.objects.filter(active_to__isnull=False).count())
-
-
 @lru_cache(maxsize=64)
 def _expected_cached(form_id, level_ids, end, stamp):
     """{node_path: Counter(level_id → expected units)} for every ancestor of each expected unit."""
@@ -87,7 +82,7 @@ def _expected_cached(form_id, level_ids, end, stamp):
 
 def expected_counts(form, period):
     level_ids = tuple(sorted(form.levels.values_list("id", flat=True)))
-    return _expected_cached(form.pk, level_ids, period.end, _tree_stamp())
+    return _expected_cached(form.pk, level_ids, period.end, history.stamp())
 
 
 def node_path(node, period):
