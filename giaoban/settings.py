@@ -9,7 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
-DEFAULT_SECRET_KEY = "giaoban-insecure-default-key-for-demo-and-tests-only"
+# Public on purpose: production refuses to start with it (below).
+DEFAULT_SECRET_KEY = "giaoban-insecure-default-key-for-demo-and-tests-only"  # noqa: S105
 
 
 def envbool(name, default="False"):
@@ -148,9 +149,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if DEBUG or TESTING:
-    STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "uploads"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

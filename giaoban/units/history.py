@@ -15,16 +15,18 @@ on SQLite) and kept in process-local caches, so a warm call costs one small quer
 - `_timeline(stamp)` — the rows themselves (one entry);
 - `_parents(stamp, day)`, `_paths(stamp, day)` — one dict per day (16 days kept).
 
-The stamp costs one query and changes whenever the tree can have changed:
-row count and max id of units and of lineage (catches inserts and deletes, also bulk
-ones), the max id of the audit log (every audited change of a unit or lineage row,
-made in any process, appends an entry), and a process-local generation bumped by
-save/delete signals and by `invalidate()` (the importers call it). The generation
-matters because SQLite hands out ids again after a rollback, so counts and ids alone
-could repeat with different rows. Counting on the audit log rather than a timestamp
-column keeps the models unchanged. Blind spot: a raw or `QuerySet.update()` change of
-a unit made in another process without an audit entry (the importers and `Unit.save`
-write one). Any audited change anywhere resets the caches; rebuilding is cheap.
+The stamp costs one query and changes whenever the tree can have changed: row count and
+max id of units and of lineage (catches inserts and deletes, also bulk ones), the max id
+of the audit entries about units and lineage (every audited change of a unit or lineage
+row, made in any process, appends one; an index on (model, id) keeps this a lookup, and
+changes to reports or users leave the tree cached), and a process-local generation
+bumped by save/delete signals and by `invalidate()` (the importers call it). The
+generation matters because SQLite hands out ids again after a rollback, so counts and
+ids alone could repeat with different rows. Counting on the audit log rather than a
+timestamp column keeps the models unchanged. Blind spot: a raw or `QuerySet.update()`
+change of a unit made in another process without an audit entry (the importers and
+`Unit.save` write one). Any audited change of a unit resets the caches; rebuilding is
+cheap.
 """
 
 import datetime
@@ -59,12 +61,18 @@ def _stamp():
     sql = (
         f"SELECT (SELECT COUNT(*) FROM {unit}), (SELECT MAX(id) FROM {unit}), "  # noqa: S608 — table names, no input
         f"(SELECT COUNT(*) FROM {lineage}), (SELECT MAX(id) FROM {lineage}), "
-        f"(SELECT MAX(id) FROM {audit})"
+        f"(SELECT MAX(id) FROM {audit} WHERE model = %s), "
+        f"(SELECT MAX(id) FROM {audit} WHERE model = %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, [Unit._meta.label, Lineage._meta.label])
         row = cursor.fetchone()
     return (connection.alias, connection.settings_dict["NAME"], _generation, *row)
+
+
+def stamp():
+    """A cheap value that changes whenever the tree may have changed (for callers' caches)."""
+    return _stamp()
 
 
 class _Timeline:
