@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from giaoban.audit import context as audit_context
 from giaoban.audit.models import AuditEntry
 from giaoban.core import scope
+from giaoban.core.text import nfc
 from giaoban.reports import rollup
 from giaoban.reports.models import Report, ReportEvent, ReportText, ReportValue, Rollup
 from giaoban.reports.validation import NumberError, check, parse_number
@@ -55,6 +56,8 @@ def import_values(
     reports are updated; submitted or accepted reports are refused.
     """
     period = form.period(period_key)
+    # reports_on and deadline_for read the form's levels and deadlines for every item.
+    form = type(form).objects.prefetch_related("levels", "deadlines").get(pk=form.pk)
     version = form.current_version()
     indicators = {i.code: i for i in version.indicators.all()}
     narratives = {n.code: n for n in version.narratives.all()}
@@ -129,7 +132,7 @@ def import_values(
                     _("Mã phần thuyết minh “%(code)s” không có trong mẫu.") % {"code": ncode},
                 )
                 continue
-            texts[ncode] = (str(text) if text is not None else "").strip()
+            texts[ncode] = nfc(str(text) if text is not None else "")
         merged = {**(old_values.get(report.pk, {}) if report else {}), **values}
         for p in check(version, merged, texts, rules=rules):
             if p.is_error and not (accept_history or p.field in values or p.field in texts):
