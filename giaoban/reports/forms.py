@@ -1,0 +1,142 @@
+"""Forms of the report pages: the fill-in sheet (phiếu nhập) and the reason for a return.
+
+Numbers are read by `validation.parse_number` (through `workflow.save_entries`), not by
+Django's DecimalField, so that "1.234" and "12,5" mean what a Vietnamese officer means;
+the form only carries the raw text and shows figures back with Vietnamese separators.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+VALUE_PREFIX = "v-"
+TEXT_PREFIX = "t-"
+MAX_NUMBER_CHARS = 40
+MAX_TEXT_CHARS = 20000
+MAX_REASON_CHARS = 2000
+
+
+def format_number(value):
+    """A Decimal as Vietnamese offices write it: 1.234.567,5 (no trailing zeros)."""
+    if value is None:
+        return ""
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    text = format(value.normalize(), "f")
+    sign = "-" if text.startswith("-") else ""
+    text = text.lstrip("-")
+    whole, _dot, fraction = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = sign + ".".join(groups)
+    return f"{out},{fraction}" if fraction else out
+
+
+def format_percent(value):
+    """+12,5% / −3% for a change in percent, "" when there is nothing to compare."""
+    if value is None:
+        return ""
+    sign = "+" if value > 0 else ("−" if value < 0 else "")
+    return f"{sign}{format_number(abs(value))}%"
+
+
+class EntryForm(forms.Form):
+    """Phiếu nhập báo cáo — one text box per indicator, one text area per narrative field.
+
+    Field names are `v-<indicator code>` and `t-<narrative code>`.
+    """
+
+    def __init__(self, version, *args, values=None, texts=None, editable=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.indicators = list(version.indicators.all())
+        self.narratives = list(version.narratives.all())
+        values, texts = values or {}, texts or {}
+        for ind in self.indicators:
+            decimal = ind.value_type == "decimal"
+            self.fields[VALUE_PREFIX + ind.code] = forms.CharField(
+                label=ind.name,
+                required=False,
+                max_length=MAX_NUMBER_CHARS,
+                initial=format_number(values.get(ind.code)),
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal" if decimal else "numeric",
+                        "autocomplete": "off",
+                        "class": "num-input",
+                        "data-code": ind.code,
+                    }
+                ),
+            )
+        for nar in self.narratives:
+            self.fields[TEXT_PREFIX + nar.code] = forms.CharField(
+                label=nar.title,
+                required=False,
+                max_length=MAX_TEXT_CHARS,
+                strip=False,
+                initial=texts.get(nar.code, ""),
+                widget=forms.Textarea(attrs={"rows": 5, "data-code": nar.code}),
+            )
+        if not editable:
+            for f in self.fields.values():
+                f.disabled = True
+
+    def raw_entries(self, present=None):
+        """({indicator code: raw text}, {narrative code: text}) of the fields sent.
+
+        With `present` (the names in the request), only those fields: the autosave sends
+        just what changed, and a field left out is left as it is.
+        """
+        values, texts = {}, {}
+        for ind in self.indicators:
+            name = VALUE_PREFIX + ind.code
+            if present is None or name in present:
+                values[ind.code] = self.cleaned_data.get(name, "")
+        for nar in self.narratives:
+            name = TEXT_PREFIX + nar.code
+            if present is None or name in present:
+                texts[nar.code] = self.cleaned_data.get(name, "")
+        return values, texts
+
+    def bound_for(self, code, kind="value"):
+        return self[(VALUE_PREFIX if kind == "value" else TEXT_PREFIX) + code]
+
+    def size_errors(self):
+        """The form's own errors (over-long input) as (code, message) pairs naming the field."""
+        out = []
+        for name, errors in self.errors.items():
+            code = name[len(VALUE_PREFIX) :]
+            label = self.fields[name].label if name in self.fields else name
+            out.extend((code, f"{label}: {e}") for e in errors)
+        return out
+
+
+class ReasonForm(forms.Form):
+    """Lý do trả lại / mở lại — required, shown to the unit in the report's history."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do"),
+        max_length=MAX_REASON_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Cần ghi rõ lý do.")},
+    )
+
+    LABELS = {
+        "return": gettext_lazy("Lý do trả lại"),
+        "reopen": gettext_lazy("Lý do mở lại"),
+    }
+
+    def __init__(self, *args, action="return", **kwargs):
+        super().__init__(*args, prefix=action, **kwargs)
+        self.fields["reason"].label = self.LABELS.get(action, self.fields["reason"].label)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Cần ghi rõ lý do."))
+        return reason
