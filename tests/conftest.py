@@ -12,8 +12,6 @@ Users: ministry_officer / ministry_admin (BCA), leader_a / officer_a (T19),
 commune_officer / commune_leader (X05500), officer_b (T01). Password for all: PASSWORD.
 """
 
-import datetime
-
 import pytest
 
 from giaoban.accounts.models import RoleAssignment, User
@@ -43,8 +41,12 @@ def make_unit(code, name, short, level, parent=None, active_from=None, active_to
 
 
 def make_user(username, unit, *roles):
-    user = User.objects.create_user(username=username, password=PASSWORD, unit=unit,
-                                    full_name=username.replace("_", " ").title())
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        unit=unit,
+        full_name=username.replace("_", " ").title(),
+    )
     for role in roles:
         RoleAssignment.objects.create(user=user, unit=unit, role=role)
     return user
@@ -58,9 +60,13 @@ class Cast:
 def cast(db):
     c = Cast()
     c.root = make_unit("BCA", "Bộ Công an", "Bộ Công an", "bo")
-    c.department = make_unit("CTDCT", "Cục Công tác đảng và công tác chính trị", "Cục CTĐ, CTCT", "cuc", c.root)
+    c.department = make_unit(
+        "CTDCT", "Cục Công tác đảng và công tác chính trị", "Cục CTĐ, CTCT", "cuc", c.root
+    )
     c.province_a = make_unit("T19", "Công an tỉnh Thái Nguyên", "Thái Nguyên", "tinh", c.root)
-    c.commune_a1 = make_unit("X05500", "Công an phường Phan Đình Phùng", "Phan Đình Phùng", "xa", c.province_a)
+    c.commune_a1 = make_unit(
+        "X05500", "Công an phường Phan Đình Phùng", "Phan Đình Phùng", "xa", c.province_a
+    )
     c.commune_a2 = make_unit("X05800", "Công an xã Đại Phúc", "Đại Phúc", "xa", c.province_a)
     c.province_b = make_unit("T01", "Công an thành phố Hà Nội", "Hà Nội", "tinh", c.root)
     c.commune_b1 = make_unit("X00004", "Công an phường Ba Đình", "Ba Đình", "xa", c.province_b)

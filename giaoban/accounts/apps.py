@@ -11,5 +11,8 @@ class AccountsConfig(AppConfig):
 
         register(User, unit_path=lambda user: user.unit.path if user.unit_id else "")
         register(RoleAssignment, unit_path=lambda ra: ra.unit.path)
-        register(ApiToken, unit_path=lambda t: t.user.unit.path if t.user.unit_id else "",
-                 exclude={"key_hash"})
+        register(
+            ApiToken,
+            unit_path=lambda t: t.user.unit.path if t.user.unit_id else "",
+            exclude={"key_hash"},
+        )

@@ -52,10 +52,15 @@ class RoleAssignment(NFCModel):
         VIEWER = scope.VIEWER, _("Xem")
 
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("người dùng")
+        User,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("người dùng"),
     )
     unit = models.ForeignKey(
-        "units.Unit", on_delete=models.PROTECT, related_name="role_assignments",
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
         verbose_name=_("đơn vị"),
     )
     role = models.CharField(_("vai trò"), max_length=10, choices=Role.choices)

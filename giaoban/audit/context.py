@@ -9,7 +9,8 @@ _actor = ContextVar("giaoban_audit_actor", default=None)
 
 class Actor:
     def __init__(self, user=None, label="", request_id=None):
-        self.user = user if (user is not None and getattr(user, "is_authenticated", False)) else None
+        authenticated = user is not None and getattr(user, "is_authenticated", False)
+        self.user = user if authenticated else None
         self.label = label or (user.get_username() if self.user else "hệ thống")
         self.request_id = request_id or uuid.uuid4().hex
 

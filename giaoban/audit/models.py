@@ -59,12 +59,17 @@ class AuditEntry(models.Model):
         verbose_name = _("mục nhật ký")
         verbose_name_plural = _("nhật ký thay đổi")
         indexes = [
-            models.Index(fields=["unit_path"], name="audit_unit_path", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["unit_path"], name="audit_unit_path", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["model", "object_id"], name="audit_object"),
+            # "latest change of a unit" is a lookup (the tree cache stamp, giaoban.units.history)
+            models.Index(fields=["model", "id"], name="audit_model_id"),
         ]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.get_action_display()} {self.object_repr}"
+        action = self.get_action_display()
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

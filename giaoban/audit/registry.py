@@ -1,9 +1,9 @@
 """Change logging by mechanism: register a model once and every save/delete is audited."""
 
+import json
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.signals import post_delete, post_save, pre_save
-
-import json
 
 from giaoban.audit import context
 
@@ -47,7 +47,9 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
     after = snapshot(instance)
     if not created and before == after:
         return
-    write(instance, "create" if created else "update", before=None if created else before, after=after)
+    write(
+        instance, "create" if created else "update", before=None if created else before, after=after
+    )
 
 
 def _post_delete(sender, instance, **kwargs):

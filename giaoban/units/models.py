@@ -101,7 +101,9 @@ class Unit(NFCModel):
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
         indexes = [
-            models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["parent", "code"], name="unit_parent_code"),
             models.Index(fields=["active_from", "active_to"], name="unit_validity"),
         ]
@@ -239,7 +241,8 @@ class Lineage(NFCModel):
         indexes = [models.Index(fields=["successor", "date"], name="lineage_successor_date")]
 
     def __str__(self):
-        return f"{self.predecessor.code} → {self.successor.code} ({self.get_kind_display()}, {self.date:%d/%m/%Y})"
+        kind, day = self.get_kind_display(), f"{self.date:%d/%m/%Y}"
+        return f"{self.predecessor.code} → {self.successor.code} ({kind}, {day})"
 
     def clean(self):
         if self.kind == self.Kind.MOVE:

@@ -32,7 +32,9 @@ def test_the_database_refuses_an_update_behind_the_orm(cast):
     entry = AuditEntry.objects.first()
     with pytest.raises(DatabaseError), transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_auditentry SET actor_label = 'x' WHERE id = %s", [entry.pk])
+            cursor.execute(
+                "UPDATE audit_auditentry SET actor_label = 'x' WHERE id = %s", [entry.pk]
+            )
 
 
 def test_the_trail_is_scoped_to_the_subtree(cast):

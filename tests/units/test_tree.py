@@ -25,7 +25,12 @@ def test_text_is_stored_nfc(cast):
     import unicodedata
 
     decomposed = unicodedata.normalize("NFD", "Công an xã Tân Cương")
-    unit = Unit.objects.create(code="X99", name=decomposed, short_name=decomposed,
-                               level=cast.commune_a1.level, parent=cast.province_a)
+    unit = Unit.objects.create(
+        code="X99",
+        name=decomposed,
+        short_name=decomposed,
+        level=cast.commune_a1.level,
+        parent=cast.province_a,
+    )
     unit.refresh_from_db()
     assert unit.name == unicodedata.normalize("NFC", decomposed)
