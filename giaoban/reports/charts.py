@@ -1,0 +1,234 @@
+"""Server-rendered SVG charts (biểu đồ) for the report dashboards.
+
+No JavaScript charting library and nothing from the internet: each function returns
+one <svg> element as a string. Every piece of text that comes from data (unit names,
+indicator names, links) is escaped here, so the result is safe to put in a page; the
+only `mark_safe` is on this module's own escaped output. Colours are SVG presentation
+attributes (allowed by the Content-Security-Policy, unlike style="" or <style>).
+
+Each chart can be drawn wide (desktop) or narrow (phone): the page includes both and
+CSS shows one, so text keeps a readable size instead of shrinking with the viewBox.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from xml.sax.saxutils import escape, quoteattr
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from giaoban.reports.templatetags.vnformat import format_number, format_percent
+
+FONT = 13
+WIDE, NARROW = 680, 360
+
+# Completeness segments, in stacking order, with their colours.
+STATUS_COLOURS = {
+    "accepted": "#1b7f3b",
+    "submitted": "#6fb7ff",
+    "returned": "#e8a33d",
+    "draft": "#b8bcc4",
+    "missing": "#f3d0cd",
+}
+SERIES_COLOURS = ("#0b57d0", "#8ab4f8", "#c4c7cc")
+
+
+def status_labels():
+    return {
+        "accepted": _("Đã chấp nhận"),
+        "submitted": _("Đã gửi, chờ duyệt"),
+        "returned": _("Bị trả lại"),
+        "draft": _("Đang soạn"),
+        "missing": _("Chưa có báo cáo"),
+    }
+
+
+@dataclass
+class CompletenessBar:
+    """One child unit: counts per status out of the expected number of reports."""
+
+    label: str
+    expected: int
+    counts: dict  # status → count, for the keys of STATUS_COLOURS
+    href: str = ""
+
+    @property
+    def done(self):
+        return self.counts.get("accepted", 0) + self.counts.get("submitted", 0)
+
+    @property
+    def rate(self):
+        return self.done / self.expected if self.expected else 0.0
+
+
+@dataclass
+class IndicatorGroup:
+    """One indicator with its value for each series (this period, previous, last year)."""
+
+    label: str
+    unit_of_measure: str
+    values: list  # Decimal | None per series
+    href: str = ""
+    notes: list = field(default_factory=list)
+
+
+def _attr(value):
+    return quoteattr(str(value))
+
+
+def _num(x):
+    """Coordinates with at most one decimal, no exponent."""
+    return format(round(float(x), 1), "g") if x else "0"
+
+
+def _clip(text, limit):
+    text = str(text)
+    return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "…"
+
+
+def _text(x, y, content, anchor="start", cls="", weight=None, fill=None):
+    attrs = [f"x={_attr(_num(x))}", f"y={_attr(_num(y))}"]
+    if anchor != "start":
+        attrs.append(f"text-anchor={_attr(anchor)}")
+    if cls:
+        attrs.append(f"class={_attr(cls)}")
+    if weight:
+        attrs.append(f"font-weight={_attr(weight)}")
+    if fill:
+        attrs.append(f"fill={_attr(fill)}")
+    return f"<text {' '.join(attrs)}>{escape(str(content))}</text>"
+
+
+def _rect(x, y, w, h, fill, title=None, cls=""):
+    attrs = (
+        f"x={_attr(_num(x))} y={_attr(_num(y))} width={_attr(_num(w))} "
+        f"height={_attr(_num(h))} fill={_attr(fill)}"
+    )
+    if cls:
+        attrs += f" class={_attr(cls)}"
+    if title:
+        return f"<rect {attrs}><title>{escape(str(title))}</title></rect>"
+    return f"<rect {attrs}/>"
+
+
+def _svg(width, height, label, body, cls):
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class={_attr("chart " + cls)} '
+        f"viewBox={_attr(f'0 0 {width} {_num(height)}')} width={_attr(width)} "
+        f'height={_attr(_num(height))} role="img" aria-label={_attr(label)} '
+        f'font-size="{FONT}">'
+    )
+    return mark_safe(head + f"<title>{escape(label)}</title>" + "".join(body) + "</svg>")  # noqa: S308 — every piece of text above is escaped
+
+
+def _link(href, inner):
+    if not href:
+        return inner
+    return f"<a href={_attr(href)}>{inner}</a>"
+
+
+def _legend(items, width, y):
+    """A wrapping row of colour swatches; returns (parts, height used)."""
+    parts, x, line = [], 0, 0
+    for label, colour in items:
+        size = 12 + 6 + len(label) * 7 + 16
+        if x and x + size > width:
+            x, line = 0, line + 1
+        top = y + line * 20
+        parts.append(_rect(x, top, 12, 12, colour, cls="swatch"))
+        parts.append(_text(x + 18, top + 11, label, cls="legend"))
+        x += size
+    return parts, (line + 1) * 20
+
+
+def completeness_chart(bars, title, layout="wide"):
+    """Stacked horizontal bars: each child's reports by status, as a share of those expected.
+
+    Bars are normalised to 100 % of the child's expected reports, so units of different
+    sizes compare; the figures "done/expected" are written beside each bar.
+    """
+    width = WIDE if layout == "wide" else NARROW
+    labels = status_labels()
+    body, legend_h = _legend([(labels[k], c) for k, c in STATUS_COLOURS.items()], width, 0)
+    y = legend_h + 6
+    if layout == "wide":
+        label_w, value_w, row_h, bar_h = 190, 110, 24, 16
+    else:
+        label_w, value_w, row_h, bar_h = 0, 0, 40, 14
+    bar_w = width - label_w - value_w
+    if not bars:
+        body.append(_text(0, y + 16, _("Chưa có đơn vị cấp dưới nào phải báo cáo."), cls="muted"))
+        return _svg(width, y + 28, title, body, f"completeness {layout}")
+    for bar in bars:
+        done_text = f"{format_percent(bar.rate * 100, 0, signed=False)} ({bar.done}/{bar.expected})"
+        if layout == "wide":
+            name = _clip(bar.label, 27)
+            text_y, bar_y = y + bar_h - 3, y + 2
+            body.append(_link(bar.href, _text(0, text_y, name, cls="label")))
+            body.append(_text(width, text_y, done_text, anchor="end", cls="value"))
+            x0 = label_w
+        else:
+            body.append(_link(bar.href, _text(0, y + FONT, _clip(bar.label, 30), cls="label")))
+            body.append(_text(width, y + FONT, done_text, anchor="end", cls="value"))
+            bar_y = y + FONT + 6
+            x0 = 0
+        parts, x = [f"<g class={_attr('bar')}>"], x0
+        parts.append(_rect(x0, bar_y, bar_w, bar_h, "#ffffff", cls="track"))
+        if bar.expected:
+            for status, colour in STATUS_COLOURS.items():
+                count = bar.counts.get(status, 0)
+                if count <= 0:
+                    continue
+                w = bar_w * count / bar.expected
+                tip = f"{bar.label} — {labels[status]}: {count}/{bar.expected}"
+                parts.append(_rect(x, bar_y, w, bar_h, colour, title=tip, cls=f"seg {status}"))
+                x += w
+        parts.append("</g>")
+        body.append("".join(parts))
+        y += row_h
+    return _svg(width, y + 4, title, body, f"completeness {layout}")
+
+
+def comparison_chart(groups, series, title, layout="wide", legend=None):
+    """Grouped horizontal bars: each main indicator this period, previous period, last year.
+
+    Each indicator is scaled to its own largest value (their magnitudes differ by
+    orders: sessions vs participants); every bar carries its figure, so no common axis
+    is implied. `series` names the bars of a group (short: "Kỳ này"); `legend`, if
+    given, is what the legend says of each (long: "Kỳ này: 6 tháng đầu năm 2026").
+    """
+    width = WIDE if layout == "wide" else NARROW
+    colours = SERIES_COLOURS[: len(series)]
+    legend = legend or series
+    body, legend_h = _legend(list(zip(legend, colours, strict=True)), width, 0)
+    y = legend_h + 8
+    series_w = 130 if layout == "wide" else 0
+    value_w = 110 if layout == "wide" else 92
+    bar_h, gap = 14, 4
+    if not groups:
+        body.append(_text(0, y + 16, _("Mẫu báo cáo chưa có chỉ tiêu chính."), cls="muted"))
+        return _svg(width, y + 28, title, body, f"comparison {layout}")
+    for group in groups:
+        limit = 80 if layout == "wide" else 44
+        head = f"{group.label} ({group.unit_of_measure})" if group.unit_of_measure else group.label
+        body.append(
+            _link(group.href, _text(0, y + FONT, _clip(head, limit), cls="label", weight="600"))
+        )
+        y += FONT + 6
+        values = [v for v in group.values if v is not None]
+        top = max((abs(Decimal(v)) for v in values), default=Decimal(0))
+        bar_w = width - series_w - value_w
+        parts = [f"<g class={_attr('group')}>"]
+        for name, colour, value in zip(series, colours, group.values, strict=True):
+            if layout == "wide":
+                parts.append(_text(0, y + bar_h - 3, name, cls="series"))
+            shown = format_number(value, max_decimals=2)
+            w = float(bar_w * abs(Decimal(value)) / top) if value is not None and top else 0
+            tip = f"{group.label} — {name}: {shown}"
+            parts.append(_rect(series_w, y, max(w, 0), bar_h, colour, title=tip, cls="val"))
+            parts.append(_text(series_w + bar_w + 6, y + bar_h - 3, shown, cls="value"))
+            y += bar_h + gap
+        parts.append("</g>")
+        body.append("".join(parts))
+        y += 10
+    return _svg(width, y, title, body, f"comparison {layout}")
