@@ -192,9 +192,15 @@ def _write(form, period, version, parsed, user, accept_history, is_demo, warning
     ind_ids = dict(version.indicators.values_list("code", "id"))
     nar_ids = dict(version.narratives.values_list("code", "id"))
     touched = [(created.get(u.pk) or r, values, texts) for u, r, values, texts in parsed]
-    ReportValue.objects.filter(
-        report__in=[r for r, _v, _t in touched if r.pk not in {c.pk for c in created.values()}]
-    ).filter(indicator__code__in={c for _r, v, _t in touched for c in v}).delete()
+    # Only reports that existed before may hold values or texts to replace.
+    earlier = [r for _u, r, _v, _t in parsed if r is not None]
+    if earlier:
+        ReportValue.objects.filter(
+            report__in=earlier, indicator__code__in={c for _r, v, _t in touched for c in v}
+        ).delete()
+        ReportText.objects.filter(
+            report__in=earlier, field__code__in={c for _r, _v, t in touched for c in t}
+        ).delete()
     value_rows = [
         ReportValue(report=r, indicator_id=ind_ids[c], value=v)
         for r, values, _t in touched
@@ -202,9 +208,6 @@ def _write(form, period, version, parsed, user, accept_history, is_demo, warning
         if v is not None
     ]
     ReportValue.objects.bulk_create(value_rows, batch_size=5000)
-    ReportText.objects.filter(report__in=[r for r, _v, t in touched if t]).filter(
-        field__code__in={c for _r, _v, t in touched for c in t}
-    ).delete()
     ReportText.objects.bulk_create(
         [
             ReportText(report=r, field_id=nar_ids[c], text=t)
@@ -314,20 +317,53 @@ def recompute(form, period_key):
     )
     for rid, path, status, first_sent, deadline, level in reports:
         late = first_sent is not None and timezone.localtime(first_sent).date() > deadline
+        modes = [
+            m
+            for m, member in (
+                (rollup.ACCEPTED, status == S.ACCEPTED),
+                (rollup.COUNTED, status in rollup.IN_COUNTED),
+            )
+            if member
+        ]
         for code in rollup.path_codes(path):
             node = out[code]
             node["statuses"][status] += 1
             if first_sent is not None:
                 node["statuses"][f"sent:{level}"] += 1
                 node["late"] += late
-            if status == S.ACCEPTED:
-                rollup._add(node["accepted"], values[rid], 1)
-            if status in rollup.IN_COUNTED:
-                rollup._add(node["counted"], values[rid], 1)
+            for mode in modes:
+                _accumulate(node[mode], values[rid])
     ids = dict(Unit.objects.filter(code__in=list(out)).values_list("code", "id"))
     return {
-        ids[c]: {**v, "statuses": {k: n for k, n in v["statuses"].items() if n}}
+        ids[c]: {
+            "statuses": {k: n for k, n in v["statuses"].items() if n},
+            "late": v["late"],
+            "accepted": _as_bucket(v["accepted"]),
+            "counted": _as_bucket(v["counted"]),
+        }
         for c, v in out.items()
+    }
+
+
+def _accumulate(acc, values):
+    # Native Decimals while adding up; the stored string form is made once at the end.
+    for code, value in values.items():
+        entry = acc.get(code)
+        if entry is None:
+            acc[code] = [value, 1, value, value]
+        else:
+            entry[0] += value
+            entry[1] += 1
+            if value < entry[2]:
+                entry[2] = value
+            if value > entry[3]:
+                entry[3] = value
+
+
+def _as_bucket(acc):
+    return {
+        code: [rollup._s(total), n, rollup._s(low), rollup._s(high)]
+        for code, (total, n, low, high) in acc.items()
     }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from giaoban.reports import periods, rollup
@@ -174,14 +175,14 @@ class Completeness:
     late: int
 
 
-def _completeness(unit, row, expected_by_level, form, period, today, deadlines):
+def _completeness(unit, row, expected_by_level, period, today, deadlines, level_codes):
     st = row.statuses if row else {}
     expected = sum(expected_by_level.values())
     submitted, accepted = st.get("submitted", 0), st.get("accepted", 0)
     late = row.late if row else 0
     for level_id, n in expected_by_level.items():
         if today > period.end + datetime.timedelta(days=deadlines.get(level_id, 0)):
-            code = _level_codes().get(level_id)
+            code = level_codes.get(level_id)
             late += max(0, n - st.get(f"sent:{code}", 0))
     return Completeness(
         unit=unit,
@@ -195,15 +196,6 @@ def _completeness(unit, row, expected_by_level, form, period, today, deadlines):
     )
 
 
-@lru_cache(maxsize=1)
-def _level_codes_cached(stamp):
-    return dict(Level.objects.values_list("id", "code"))
-
-
-def _level_codes():
-    return _level_codes_cached(Level.objects.count())
-
-
 def completeness(node, form, period, today=None):
     """(overall, [per direct child]) completeness and timeliness."""
     today = today or timezone.localdate()
@@ -214,21 +206,16 @@ def completeness(node, form, period, today=None):
     rows = rollup.rows_for([node, *children], form, period.key)
     expected = expected_counts(form, period)
     deadlines = {d.level_id: d.days_after_end for d in form.deadlines.all()}
-    overall = _completeness(
-        node, rows.get(node.pk), expected.get(path, {}), form, period, today, deadlines
-    )
-    per_child = [
-        _completeness(
-            c,
-            rows.get(c.pk),
-            expected.get(f"{path}{c.code}{PATH_SEP}", {}),
-            form,
-            period,
-            today,
-            deadlines,
+    level_codes = dict(Level.objects.values_list("id", "code"))
+
+    def count(unit, unit_path):
+        row = rows.get(unit.pk)
+        return _completeness(
+            unit, row, expected.get(unit_path, {}), period, today, deadlines, level_codes
         )
-        for c in children
-    ]
+
+    overall = count(node, path)
+    per_child = [count(c, f"{path}{c.code}{PATH_SEP}") for c in children]
     return overall, per_child
 
 
@@ -241,14 +228,14 @@ def missing_units(node, form, period):
     level_ids = list(form.levels.values_list("id", flat=True))
     in_subtree = [uid for uid, p in paths.items() if p.startswith(path)]
     done = Report.objects.filter(
+        unit=OuterRef("pk"),
         form=form,
         period_key=period.key,
-        unit_id__in=in_subtree,
         status__in=[Report.Status.SUBMITTED, Report.Status.ACCEPTED],
-    ).values_list("unit_id", flat=True)
+    )
     return (
         Unit.objects.filter(pk__in=in_subtree, level_id__in=level_ids)
-        .exclude(pk__in=done)
+        .exclude(Exists(done))
         .select_related("level")
         .order_by("path")
     )
