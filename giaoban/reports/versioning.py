@@ -47,8 +47,7 @@ def _form_path(form):
 def register_audit():
     """Audit every create/update/delete of the form models (idempotent).
 
-    Meant to be called from `ReportsConfig.ready()`; it is also called when this
-    module is imported, so the form-editing pages are audited either way.
+    Called from `ReportsConfig.ready()`, so form changes made anywhere are audited.
     """
     register(ReportForm, unit_path=_form_path)
     register(FormDeadline, unit_path=lambda d: _form_path(d.form))
@@ -56,8 +55,6 @@ def register_audit():
     for model in (Section, Indicator, NarrativeField, ValidationRule):
         register(model, unit_path=lambda obj: _form_path(obj.version.form))
 
-
-register_audit()
 
 
 class VersionConflict(Exception):
