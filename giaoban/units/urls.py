@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from giaoban.units import views
 
 app_name = "units"
-urlpatterns = []
+urlpatterns = [
+    path("", views.browser, name="browser"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/con/", views.children, name="children"),
+    path("<str:code>/them/", views.create, name="create"),
+    path("<str:code>/sua/", views.edit, name="edit"),
+    path("<str:code>/giai-the/", views.close, name="close"),
+    path("<str:code>/xoa/", views.delete, name="delete"),
+]
