@@ -177,6 +177,21 @@ def report_periods(w, side):
     return ["2026-H1"]  # the demo form reports every 6 months
 
 
+def units_with_reports(w, side):
+    """Unit codes whose report of the demo form exists: the API's report URLs then answer
+    200 in scope, so that the 404 out of scope is the scope check's doing."""
+    from giaoban.reports import workflow
+    from giaoban.reports.demo_form import ensure_demo_form
+    from giaoban.units.models import Unit
+
+    form = ensure_demo_form()
+    codes = unit_codes(w, side)
+    for unit in Unit.objects.filter(code__in=codes):
+        key = report_periods(w, side)[0]
+        workflow.open_report(form, unit, key, w.ministry_admin, check_scope=False)
+    return codes
+
+
 def demo_form_part(attribute):
     """An object of the demo form's current version (section, indicator, …), by pk."""
 
@@ -212,12 +227,18 @@ FORM_ADMIN = (
     "reports:rule_*",
 )
 
+# The reports API: /api/reports|rollups|completeness/<form>/<period>/<code>…
+REPORTS_API = ("api:report_*", "api:rollup_*", "api:completeness_*")
+
 # The first rule matching the URL's name and argument wins.
 KWARG_RULES = [
+    Rule(("api:report_*",), "code", units_with_reports),
     Rule(("*",), "code", unit_codes),
     Rule(FORM_ADMIN, "form", report_forms),
     Rule(("reports:*",), "form", report_forms, scoped=False),  # every unit reports on it
     Rule(("reports:*",), "period", report_periods, scoped=False),
+    Rule(REPORTS_API, "form", report_forms, scoped=False),
+    Rule(REPORTS_API, "period", report_periods, scoped=False),
     Rule(("reports:form_version",), "pk", demo_form_part("version")),
     Rule(("reports:section_*",), "pk", demo_form_part("sections")),
     Rule(("reports:indicator_*",), "pk", demo_form_part("indicators")),

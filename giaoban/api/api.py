@@ -39,3 +39,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", units.router)
 api.add_router("", accounts.router)
+api.add_router("", "giaoban.api.reports.router")

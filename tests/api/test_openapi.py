@@ -39,7 +39,7 @@ def test_the_schema_is_public_valid_json_listing_every_endpoint(client, db):
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"] == "giaoban API"
     paths = set(schema["paths"])
-    assert paths == {"/api/units", "/api/units/{code}", "/api/units/{code}/lineage", "/api/me"}
+    assert {"/api/units", "/api/units/{code}", "/api/units/{code}/lineage", "/api/me"} <= paths
     assert paths == api_routes()
     assert set(schema["components"]["securitySchemes"]) == {"BearerToken", "BrowserSession"}
     for path, operations in schema["paths"].items():

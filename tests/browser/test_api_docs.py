@@ -1,7 +1,9 @@
 """The interactive API docs work in a real browser under the CSP, with nothing from outside."""
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
+
+from tests.api.test_openapi import api_routes
 
 # The live server reads committed data; serialized_rollback brings back the rows the
 # migrations wrote (the levels) after each flush.
@@ -9,11 +11,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-CHROMIUM = {
-    "executable_path": "/usr/bin/chromium",
-    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-}
 
 # Added before any page script runs (through the DevTools protocol, so the CSP does not
 # apply to it): every policy violation the page causes is kept for the test to read.
@@ -26,24 +23,21 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture
-def browser_page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the
-    # live server and the fixtures are still plain synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**CHROMIUM)
-        context = browser.new_context(locale="vi-VN")
-        context.add_init_script(RECORD_VIOLATIONS)
-        page = context.new_page()
-        page.seen = {"requests": [], "errors": []}
-        page.on("request", lambda r: page.seen["requests"].append(r.url))
-        page.on("pageerror", lambda e: page.seen["errors"].append(str(e)))
-        page.on(
-            "console",
-            lambda m: m.type == "error" and page.seen["errors"].append(m.text),
-        )
-        yield page
-        browser.close()
+def browser_page(live_server, browser):
+    # The session's one Chromium (tests/browser/conftest.py): a second sync Playwright
+    # cannot start while the first one's event loop runs.
+    context = browser.new_context(locale="vi-VN")
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    page.seen = {"requests": [], "errors": []}
+    page.on("request", lambda r: page.seen["requests"].append(r.url))
+    page.on("pageerror", lambda e: page.seen["errors"].append(str(e)))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and page.seen["errors"].append(m.text),
+    )
+    yield page
+    context.close()
 
 
 def assert_clean(page, origin):
@@ -56,14 +50,9 @@ def assert_clean(page, origin):
 def test_the_docs_render_every_endpoint_offline(live_server, browser_page):
     page = browser_page
     page.goto(live_server.url + "/api/docs")
-    expect(page.locator(".opblock-summary-path")).to_have_count(4)
+    expect(page.locator(".opblock-summary-path")).to_have_count(len(api_routes()))
     paths = page.locator(".opblock-summary-path").all_inner_texts()
-    assert {p.replace("\u200b", "") for p in paths} == {
-        "/api/units",
-        "/api/units/{code}",
-        "/api/units/{code}/lineage",
-        "/api/me",
-    }
+    assert {p.replace("\u200b", "") for p in paths} == api_routes()
     expect(page.get_by_text("Danh sách đơn vị trong phạm vi")).to_be_visible()
     assert_clean(page, live_server.url)
 

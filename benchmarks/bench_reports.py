@@ -1,0 +1,678 @@
+#!/usr/bin/env python
+"""Periodic reports at national legacy scale: import, accept, roll-up, dashboard, memory.
+
+    .venv/bin/python benchmarks/bench_reports.py --db sqlite
+    .venv/bin/python benchmarks/bench_reports.py --db postgres
+
+Builds its own fresh database (a temporary SQLite file, or the PostgreSQL database
+gb_bench_run, dropped and created again), migrates, loads the real trees of units
+(`units import --legacy`: the 2025 tree and the legacy one, 14,155 units), creates a
+benchmark form with 63 numeric indicators (the demo form's 43 plus 20 generated), and
+loads four 6-month periods of the legacy tree (2023-H1 … 2024-H2, when 63 provinces,
+696 districts and 10,035 communes reported: 10,799 units a period with the ministry's
+departments) through `bulk.import_values`, the path of the API and of Excel uploads.
+Then it prints the figures that docs/benchmarks.md records. Nothing here is asserted
+by the test suite: speed is measured, not tested. See benchmarks/README.md.
+"""
+
+import argparse
+import datetime
+import gc
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_DATABASE = "gb_bench_run"
+FORM_CODE = "BENCH-63"
+PERIODS = ["2023-H1", "2023-H2", "2024-H1", "2024-H2"]
+CURRENT_TREE_PERIOD = "2025-H2"  # the 2025 tree, for a province read through lineage
+EXTRA_INDICATORS = 20
+TARGETS = {
+    "import": 20_000,  # values per second, at least
+    "accept": 50.0,  # ms, p95, at most
+    "rollup": 50.0,
+    "dashboard": 300.0,
+    "memory": 500.0,  # MB
+}
+
+
+# ---------------------------------------------------------------------------- set-up
+
+
+def configure(args):
+    """Environment for a throw-away database, then django.setup()."""
+    data_dir = Path(tempfile.mkdtemp(prefix="gb_bench_"))
+    (data_dir / "static").mkdir()  # whitenoise warns about a missing STATIC_ROOT otherwise
+    os.environ.update(
+        GIAOBAN_DATA_DIR=str(data_dir),
+        GIAOBAN_TESTING="1",  # the built-in secret key, plain HTTP; DEBUG stays off
+        GIAOBAN_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+        GIAOBAN_HTTPS="0",
+        GIAOBAN_LOG_LEVEL="ERROR",
+        DJANGO_SETTINGS_MODULE="giaoban.settings",
+    )
+    for name in ("GIAOBAN_DEBUG", "GIAOBAN_DEMO"):
+        os.environ.pop(name, None)
+    if args.db == "postgres":
+        os.environ["DATABASE_URL"] = fresh_postgres(args.pg)
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return data_dir
+
+
+def fresh_postgres(server):
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
+    return f"{server}/{PG_DATABASE}"
+
+
+def drop_postgres(server):
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+
+
+# ---------------------------------------------------------------------------- measuring
+
+
+def backend_pid():
+    """The PostgreSQL server process of this connection (same machine), or None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("select pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def backend_cpu(pid):
+    """CPU seconds the server process has used so far (from /proc), or 0."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Clock:
+    """Wall and CPU time of a block. On a shared machine CPU time is the steadier figure:
+    ours, and for PostgreSQL the server process's too (read from /proc)."""
+
+    def __init__(self):
+        self.wall = self.cpu = self.server = 0.0
+        self.pid = backend_pid()
+
+    @contextmanager
+    def __call__(self):
+        wall, cpu, server = time.perf_counter(), time.process_time(), backend_cpu(self.pid)
+        try:
+            yield self
+        finally:
+            self.wall += time.perf_counter() - wall
+            self.cpu += time.process_time() - cpu
+            self.server += backend_cpu(self.pid) - server
+
+
+def percentiles(samples_ms):
+    ordered = sorted(samples_ms)
+    p95 = statistics.quantiles(ordered, n=100, method="inclusive")[94]
+    return statistics.median(ordered), p95
+
+
+class Samples:
+    """Per-operation wall and CPU times, and the server's CPU over all of them (PostgreSQL)."""
+
+    def __init__(self):
+        self.wall, self.cpu = [], []
+        self.pid = backend_pid()
+        self.server = 0.0
+
+    @contextmanager
+    def one(self):
+        wall, cpu, server = time.perf_counter(), time.process_time(), backend_cpu(self.pid)
+        try:
+            yield
+        finally:
+            self.wall.append((time.perf_counter() - wall) * 1000)
+            self.cpu.append((time.process_time() - cpu) * 1000)
+            self.server += backend_cpu(self.pid) - server
+
+    def figures(self):
+        """{wall: (p50, p95), cpu: (p50, p95), server: mean ms per op or None, n}."""
+        return {
+            "wall": percentiles(self.wall),
+            "cpu": percentiles(self.cpu),
+            "server": self.server * 1000 / len(self.wall) if self.pid else None,
+            "n": len(self.wall),
+        }
+
+    def text(self):
+        f = self.figures()
+        out = (
+            f"p50 {f['wall'][0]:.1f} ms, p95 {f['wall'][1]:.1f} ms wall; "
+            f"CPU p50 {f['cpu'][0]:.1f} ms, p95 {f['cpu'][1]:.1f} ms"
+        )
+        if f["server"] is not None:
+            out += f" + server CPU {f['server']:.1f} ms a call on average"
+        return out
+
+
+def timed(fn, repeat):
+    """fn() `repeat` times after one warm-up call: (Samples, the last result)."""
+    result = fn()
+    samples = Samples()
+    for _ in range(repeat):
+        with samples.one():
+            result = fn()
+    return samples, result
+
+
+@contextmanager
+def profiled(name, wanted):
+    if name not in wanted:
+        yield
+        return
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.enable()
+    try:
+        yield
+    finally:
+        prof.disable()
+        print(f"\n--- cProfile: {name} (timings of this phase are inflated by the profiler)")
+        pstats.Stats(prof, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
+
+
+def say(text):
+    print(text, flush=True)
+
+
+def machine():
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} CPU ({cpu}), {mem:.0f} GB RAM, {platform.platform()}"
+
+
+def code_version():
+    """The commit measured, and whether the code under measure differs from it."""
+    import subprocess
+
+    def git(*args):
+        try:
+            done = subprocess.run(  # noqa: S603 — fixed arguments
+                ["git", "-C", str(ROOT), *args],  # noqa: S607 — git from PATH
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown (not a git checkout)"
+    changed = git("status", "--porcelain", "--", "giaoban/reports", "giaoban/units")
+    return f"commit {commit}" + (", with local changes in:\n" + changed if changed else "")
+
+
+def db_version():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            return f"SQLite {cursor.fetchone()[0]}"
+        cursor.execute("show server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+# ---------------------------------------------------------------------------- data
+
+
+def build_form(root):
+    from giaoban.reports import demo_form
+    from giaoban.reports.models import FormDeadline, FormVersion, ReportForm
+    from giaoban.units.models import Level
+
+    form = ReportForm.objects.create(
+        code=FORM_CODE,
+        name="Mẫu đo hiệu năng (63 chỉ tiêu)",
+        period_type="half_year",
+        cutoff_day=15,
+        owner=root,
+    )
+    levels = Level.objects.filter(code__in=demo_form.DEADLINES)
+    form.levels.set(levels)
+    for level in levels:
+        FormDeadline.objects.create(
+            form=form, level=level, days_after_end=demo_form.DEADLINES[level.code]
+        )
+    version = FormVersion.objects.create(form=form, number=1, note="Đo hiệu năng")
+    extra = (
+        "VII",
+        "Chỉ tiêu bổ sung (đo hiệu năng)",
+        [
+            (f"BX{i:02d}", f"Chỉ tiêu bổ sung {i:02d}", "lần", "int", "sum", False)
+            for i in range(1, EXTRA_INDICATORS + 1)
+        ],
+    )
+    demo_form.build_version(
+        version, [*demo_form.SECTIONS, extra], demo_form.NARRATIVES, demo_form.COMPARISONS
+    )
+    return form
+
+
+def expected_units(form, period, provinces=0):
+    from giaoban.units.models import Unit
+
+    units = list(
+        Unit.objects.active_on(period.end)
+        .filter(level__in=form.levels.all())
+        .select_related("level")
+        .order_by("code")
+    )
+    if provinces:  # a trial run: the first N provinces of the tree of the day, nothing else
+        tops = sorted({u.path.split("/")[1] for u in units if u.level.code == "tinh"})[:provinces]
+        units = [u for u in units if u.path.split("/")[1] in tops]
+    return units
+
+
+def item_for(unit, period):
+    """One unit's figures: the demo generator's 43 (they pass the form's rules) plus 20."""
+    from giaoban.reports import demo_data
+
+    values = demo_data.figures(
+        unit.code, unit.level.code, period, closed=unit.active_to is not None
+    )
+    rng = random.Random(f"bench|{unit.code}|{period.key}")
+    for i in range(1, EXTRA_INDICATORS + 1):
+        values[f"BX{i:02d}"] = rng.randint(0, 40)
+    texts = {"KQ": f"{demo_data.LABEL} Đo hiệu năng.", "PH": f"{demo_data.LABEL} Đo hiệu năng."}
+    return {"unit": unit.code, "values": values, "texts": texts}
+
+
+def make_user(username, unit, roles):
+    from giaoban.accounts.models import RoleAssignment, User
+
+    user = User.objects.create(username=username, full_name=username, unit=unit)
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=user, unit=u, role=role) for u, role in roles]
+    )
+    return User.objects.get(pk=user.pk)
+
+
+# ---------------------------------------------------------------------------- phases
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
+    parser.add_argument("--sample", type=int, default=240, help="commune reports accepted")
+    parser.add_argument("--reads", type=int, default=50, help="reads per roll-up/dashboard")
+    parser.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        choices=["import", "accept", "rollup", "dashboard"],
+        help="print a cProfile of this phase (repeatable)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--provinces",
+        type=int,
+        default=0,
+        help="only the first N legacy provinces report (a quick trial; figures not comparable)",
+    )
+    args = parser.parse_args()
+    data_dir = configure(args)
+    try:
+        run(args)
+    finally:
+        if not args.keep:
+            if args.db == "postgres":
+                drop_postgres(args.pg)
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:
+            say(f"Database kept: {os.environ.get('DATABASE_URL') or data_dir}")
+
+
+def run(args):
+    from django.core.management import call_command
+
+    from giaoban.audit.context import acting_as
+    from giaoban.units import importers
+    from giaoban.units.models import Unit
+
+    started = time.perf_counter()
+    say(f"giaoban benchmark — {datetime.datetime.now():%d/%m/%Y %H:%M}, --db {args.db}")
+    say(f"Machine: {machine()}; load average at start {os.getloadavg()[0]:.1f}")
+    say(f"{db_version()}, Python {platform.python_version()}")
+    say(f"Code: {code_version()}")
+
+    clock = Clock()
+    with clock():
+        call_command("migrate", verbosity=0)
+    say(f"migrate: {clock.wall:.1f} s")
+    clock = Clock()
+    with clock():
+        summary = importers.import_legacy(progress=False)
+    say(
+        f"units import --legacy: {Unit.objects.count():,} units, "
+        f"{summary.lineage_created:,} lineage records in {clock.wall:.1f} s wall, "
+        f"{clock.cpu:.1f} s CPU"
+    )
+
+    root = Unit.objects.get(code="BCA")
+    form = build_form(root)
+    version = form.current_version()
+    say(f"form {FORM_CODE}: {version.indicators.count()} numeric indicators")
+    admin = make_user("bench_admin", root, [(root, "admin")])
+    results = {}
+    with acting_as(user=admin, label="benchmark"):
+        results.update(load_periods(args, form, admin))
+        results.update(accept_sample(args, form))
+    results.update(read_rollups(args, form))
+    results.update(render_dashboard(args, form, root))
+    results.update(numpy_floor(args, form, root))
+    results["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report(results, time.perf_counter() - started)
+
+
+def load_periods(args, form, admin):
+    """Four legacy periods, accepted, for every reporting unit; the sample as drafts."""
+    from giaoban.reports import bulk
+
+    out = {"import": []}
+    for index, key in enumerate([*PERIODS, CURRENT_TREE_PERIOD]):
+        period = form.period(key)
+        units = expected_units(form, period, args.provinces)
+        sample = pick_sample(units, args.sample) if key == PERIODS[-1] else []
+        chosen = {u.pk for u in sample}
+        items = [item_for(u, period) for u in units if u.pk not in chosen]
+        gc.collect()
+        # Tracing memory slows Python down several times, and the import as it is today
+        # runs a lot of Python per item: trace only the smaller last import (2025-H2), and
+        # leave it out of the rate; ru_maxrss gives the peak of the whole run.
+        trace = key == CURRENT_TREE_PERIOD
+        if trace:
+            tracemalloc.start()
+        clock = Clock()
+        with profiled("import", args.profile if index == 0 else ()), clock():
+            result = bulk.import_values(form, key, items, admin, accept_history=True)
+        if trace:
+            out["traced_peak"] = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+        rate = result.values_written / clock.wall
+        out["import"].append((key, len(items), result.values_written, clock, trace))
+        server = f" + {clock.server:.1f} s server CPU" if clock.pid else ""
+        say(
+            f"import {key}: {len(items):,} reports, {result.values_written:,} values in "
+            f"{clock.wall:.1f} s wall / {clock.cpu:.1f} s CPU{server} → {rate:,.0f} values/s"
+            + (" (memory traced)" if trace else "")
+        )
+        if sample:
+            items = [item_for(u, period) for u in sample]
+            clock = Clock()
+            with clock():
+                result = bulk.import_values(form, key, items, admin)
+            say(
+                f"import {key}, drafts for the accept sample: {len(items)} reports, "
+                f"{result.values_written:,} values in {clock.wall:.2f} s "
+                f"→ {result.values_written / clock.wall:,.0f} values/s"
+            )
+    return out
+
+
+def pick_sample(units, size):
+    communes = [u for u in units if u.level.code == "xa"]
+    step = max(1, len(communes) // size)
+    return communes[::step][:size]
+
+
+def accept_sample(args, form):
+    """Submit (untimed) then accept (timed) each sample commune report of the last period.
+
+    The bench leader holds a leader role at every sample commune (to submit) and at its
+    parent on the period's end date, the district (to accept).
+    """
+    from giaoban.reports import rollup, workflow
+    from giaoban.reports.models import Report, Rollup
+    from giaoban.units import history
+    from giaoban.units.models import Unit
+
+    key = PERIODS[-1]
+    period = form.period(key)
+    reports = list(
+        Report.objects.filter(form=form, period_key=key, status="draft").select_related("unit")
+    )
+    parents = history.parents_on(period.end)
+    parent_ids = sorted({parents[r.unit_id] for r in reports})
+    roles = [(r.unit, "leader") for r in reports]
+    roles += [(u, "leader") for u in Unit.objects.filter(pk__in=parent_ids)]
+    leader = make_user("bench_leader", reports[0].unit, roles)
+    for report in reports:
+        workflow.submit(report, leader)
+    before = _root_total(Rollup, form, key)
+    samples = Samples()
+    with profiled("accept", args.profile):
+        for report in reports:
+            with samples.one():
+                workflow.accept(report, leader)
+    after = _root_total(Rollup, form, key)
+    depth = len(rollup.path_codes(reports[0].path))
+    say(
+        f"accept one commune report ({len(reports)} reports of {key}, {depth} roll-up rows "
+        f"each): {samples.text()}; ministry total of GD01 {before} → {after}"
+    )
+    return {"accept": samples}
+
+
+def _root_total(Rollup, form, key):
+    row = Rollup.objects.get(node__code="BCA", form=form, period_key=key)
+    return row.accepted.get("GD01", [None])[0]
+
+
+def read_rollups(args, form):
+    """services.rollup_view: every indicator over the subtree plus the per-child table."""
+    from giaoban.reports import services
+    from giaoban.units.models import Unit
+
+    key = PERIODS[-1]
+    province = Unit.objects.get(code="LT01")  # Hà Nội before 2025
+    district = (
+        Unit.objects.filter(level__code="huyen", path__startswith=province.path)
+        .order_by("code")
+        .first()
+    )
+    cases = [
+        ("the ministry (root)", Unit.objects.get(code="BCA"), key),
+        (f"a legacy province ({province.code})", province, key),
+        (f"a district ({district.code}, legacy only)", district, key),
+        (
+            "a 2025 province (T01), last year through lineage",
+            Unit.objects.get(code="T01"),
+            CURRENT_TREE_PERIOD,
+        ),
+    ]
+    out = {"rollup": []}
+    for label, node, pkey in cases:
+        p = form.period(pkey)
+        with profiled("rollup", args.profile if node.code == "BCA" else ()):
+            samples, view = timed(lambda n=node, p=p: services.rollup_view(n, form, p), args.reads)
+        say(
+            f"roll-up {label}, {pkey}: {samples.text()} ({len(view.indicators)} indicators, "
+            f"{len(view.children)} child rows, {view.covered:,}/{view.expected:,} units covered)"
+        )
+        out["rollup"].append((f"roll-up {label}, {pkey}", samples))
+    return out
+
+
+def render_dashboard(args, form, root):
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse(
+            "reports:dashboard", kwargs={"form": form.code, "period": PERIODS[-1], "code": "BCA"}
+        )
+    except NoReverseMatch:
+        say("dashboard: reports:dashboard does not exist yet — not measured")
+        return {}
+    viewer = make_user("bench_viewer", root, [(root, "leader")])
+    client = Client()
+    client.force_login(viewer)
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"dashboard {url}: HTTP {response.status_code}")
+        return response
+
+    with profiled("dashboard", args.profile):
+        samples, response = timed(get, args.reads)
+    say(f"dashboard of the ministry {url}: {samples.text()} ({len(response.content):,} bytes)")
+    return {"dashboard": samples}
+
+
+def numpy_floor(args, form, root):
+    """The root roll-up (every indicator's total and the per-child table) summed by numpy
+    over an in-memory array of the same accepted values: the floor for any design."""
+    import numpy as np
+
+    from giaoban.reports.models import Report, ReportValue
+    from giaoban.units.models import PATH_SEP
+
+    key = PERIODS[-1]
+    codes = list(form.current_version().indicators.values_list("code", flat=True))
+    column = {c: i for i, c in enumerate(codes)}
+    reports = dict(
+        Report.objects.filter(form=form, period_key=key, status="accepted").values_list(
+            "id", "path"
+        )
+    )
+    row_of = {rid: i for i, rid in enumerate(sorted(reports, key=reports.get))}
+    matrix = np.zeros((len(row_of), len(codes)))
+    for rid, code, value in (
+        ReportValue.objects.filter(report_id__in=list(row_of))
+        .values_list("report_id", "indicator__code", "value")
+        .iterator(chunk_size=20000)
+    ):
+        matrix[row_of[rid], column[code]] = float(value)
+    # Rows are sorted by path, so each child of the root is one contiguous block.
+    child_of_row = [reports[rid].split(PATH_SEP)[1] for rid in sorted(row_of, key=row_of.get)]
+    starts = [0] + [
+        i for i in range(1, len(child_of_row)) if child_of_row[i] != child_of_row[i - 1]
+    ]
+    starts = np.array(starts)
+
+    def floor():
+        return matrix.sum(axis=0), np.add.reduceat(matrix, starts, axis=0)
+
+    samples, (_total, per_child) = timed(floor, max(args.reads, 200))
+    p50, p95 = samples.figures()["wall"]
+    say(
+        f"numpy floor, root of {key}: {matrix.shape[0]:,} reports × {matrix.shape[1]} "
+        f"indicators, {per_child.shape[0]} child rows: p50 {p50:.3f} ms, p95 {p95:.3f} ms"
+    )
+    return {"floor": (p50, p95)}
+
+
+def report(results, elapsed):
+    """One line per target: the wall-clock verdict, and the CPU one (ours + the server's)."""
+    say("\n=== Summary (targets from issue 3, point 9) ===")
+    imports = [row for row in results["import"] if not row[4]]
+    values = sum(row[2] for row in imports)
+    wall = sum(row[3].wall for row in imports)
+    cpu = sum(row[3].cpu + row[3].server for row in imports)
+    lines = [
+        (
+            "bulk import (untraced periods)",
+            f"{values / wall:,.0f} values/s wall, {values / cpu:,.0f} values/s of CPU",
+            f"≥ {TARGETS['import']:,}",
+            values / wall >= TARGETS["import"],
+            values / cpu >= TARGETS["import"],
+        ),
+    ]
+    timed_rows = [
+        (f"accept ({results['accept'].figures()['n']} communes)", results["accept"], "accept")
+    ]
+    timed_rows += [(label, samples, "rollup") for label, samples in results["rollup"]]
+    if "dashboard" in results:
+        timed_rows.append(("dashboard of the ministry", results["dashboard"], "dashboard"))
+    for label, samples, target in timed_rows:
+        f = samples.figures()
+        cpu95 = f["cpu"][1] + (f["server"] or 0)
+        lines.append(
+            (
+                label,
+                f"p95 {f['wall'][1]:.1f} ms wall, {cpu95:.1f} ms CPU (p50 {f['wall'][0]:.1f} ms)",
+                f"p95 ≤ {TARGETS[target]:.0f} ms",
+                f["wall"][1] <= TARGETS[target],
+                cpu95 <= TARGETS[target],
+            )
+        )
+    peak = results.get("traced_peak", 0)
+    ok = max(peak, results["rss"]) <= TARGETS["memory"]
+    lines.append(
+        (
+            "peak memory",
+            f"ru_maxrss {results['rss']:,.0f} MB (whole run), tracemalloc {peak:,.0f} MB "
+            f"(import of {CURRENT_TREE_PERIOD})",
+            f"≤ {TARGETS['memory']:.0f} MB",
+            ok,
+            ok,
+        )
+    )
+    p50, p95 = results["floor"]
+    lines.append(
+        ("numpy floor, root roll-up", f"p50 {p50:.3f} ms, p95 {p95:.3f} ms", "", None, None)
+    )
+    width = max(len(row[0]) for row in lines)
+    for name, figure, target, wall_ok, cpu_ok in lines:
+        verdict = "" if wall_ok is None else f"wall {_verdict(wall_ok)}, CPU {_verdict(cpu_ok)}"
+        say(f"{name.ljust(width)}  {figure}  [{target}] {verdict}")
+    say(
+        "CPU = this process's CPU time (+ the PostgreSQL server process's, for a call's p95 "
+        "its mean); on a busy machine it is the steadier figure."
+    )
+    say(f"Total run time {elapsed / 60:.1f} min; load average at end {os.getloadavg()[0]:.1f}")
+
+
+def _verdict(ok):
+    return "met" if ok else "MISSED"
+
+
+if __name__ == "__main__":
+    main()
