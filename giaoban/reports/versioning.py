@@ -56,7 +56,6 @@ def register_audit():
         register(model, unit_path=lambda obj: _form_path(obj.version.form))
 
 
-
 class VersionConflict(Exception):
     """The object edited belongs to a version that is no longer the current one."""
 
