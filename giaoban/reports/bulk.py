@@ -2,23 +2,24 @@
 historical imports, the demo and the benchmark. All or nothing, with every problem listed.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giaoban.audit import context as audit_context
 from giaoban.audit.models import AuditEntry
 from giaoban.core import scope
+from giaoban.core.bulkwrite import insert_rows, insert_values
 from giaoban.core.text import nfc
 from giaoban.reports import rollup
 from giaoban.reports.models import Report, ReportEvent, ReportText, ReportValue, Rollup
 from giaoban.reports.validation import NumberError, check, parse_number
 from giaoban.reports.workflow import deadline_for, reports_on
 from giaoban.units import history
-from giaoban.units.models import Unit
+from giaoban.units.models import PATH_SEP, Unit
 
 S = Report.Status
 
@@ -201,23 +202,16 @@ def _write(form, period, version, parsed, user, accept_history, is_demo, warning
         ReportText.objects.filter(
             report__in=earlier, field__code__in={c for _r, _v, t in touched for c in t}
         ).delete()
-    value_rows = [
-        ReportValue(report=r, indicator_id=ind_ids[c], value=v)
-        for r, values, _t in touched
-        for c, v in values.items()
-        if v is not None
-    ]
-    ReportValue.objects.bulk_create(value_rows, batch_size=5000)
-    ReportText.objects.bulk_create(
-        [
-            ReportText(report=r, field_id=nar_ids[c], text=t)
-            for r, _v, texts in touched
-            for c, t in texts.items()
-        ],
-        batch_size=2000,
+    values_written = _insert_values(touched, ind_ids)
+    insert_values(
+        ReportText,
+        [ReportText._meta.get_field(n) for n in ("report", "field", "text")],
+        ((r.pk, nar_ids[c], t) for r, _v, texts in touched for c, t in texts.items()),
+        prepare=False,
     )
     if accept_history:
-        ReportEvent.objects.bulk_create(
+        insert_rows(
+            ReportEvent,
             [
                 ReportEvent(
                     report=r,
@@ -228,13 +222,38 @@ def _write(form, period, version, parsed, user, accept_history, is_demo, warning
                 )
                 for r in created.values()
             ],
-            batch_size=2000,
         )
-        rebuild(form, period.key)
+        if earlier:
+            rebuild(form, period.key)  # drafts turned accepted: recount from the reports
+        else:
+            today = timezone.localtime(now).date()
+            tally = Tally()
+            for (unit, _r, _v, _t), (report, values, _texts) in zip(parsed, touched, strict=True):
+                tally.add(
+                    report.path, S.ACCEPTED, unit.level.code, True, today > report.deadline, values
+                )
+            _merge(form, period.key, tally)
     else:
         _count_new_drafts(form, period, list(created.values()))
     _audit_bulk(form, period, touched, created, accept_history)
-    return BulkResult(len(created), len(touched) - len(created), len(value_rows), warnings)
+    return BulkResult(len(created), len(touched) - len(created), values_written, warnings)
+
+
+def _insert_values(touched, ind_ids):
+    """Write the figures straight from the parsed items (no model instance per value)."""
+    written = 0
+
+    def rows():
+        nonlocal written
+        for report, values, _texts in touched:
+            for code, value in values.items():
+                if value is not None:
+                    written += 1
+                    yield (report.pk, ind_ids[code], value)
+
+    fields = [ReportValue._meta.get_field(n) for n in ("report", "indicator", "value")]
+    insert_values(ReportValue, fields, rows(), prepare=False)
+    return written
 
 
 def _count_new_drafts(form, period, reports):
@@ -267,7 +286,8 @@ def _count_new_drafts(form, period, reports):
 def _audit_bulk(form, period, touched, created, accept_history):
     actor = audit_context.current()
     created_ids = {r.pk for r in created.values()}
-    AuditEntry.objects.bulk_create(
+    insert_rows(
+        AuditEntry,
         [
             AuditEntry(
                 actor=actor.user,
@@ -291,11 +311,66 @@ def _audit_bulk(form, period, touched, created, accept_history):
             )
             for r, values, texts in touched
         ],
-        batch_size=2000,
     )
 
 
 # ---------------------------------------------------------------- from-scratch roll-up
+
+
+class Tally:
+    """Roll-up contents built bottom-up, as `Rollup` rows hold them.
+
+    Each report is counted once, at its own node (its unit on the period's tree); then
+    `fold()` adds every node into its parent, deepest first. That is one pass over the
+    figures plus one merge per node, instead of one pass per ancestor of each report.
+    Figures are Decimals while adding up; the stored strings are made once at the end.
+    """
+
+    def __init__(self):
+        # path → [statuses Counter, late, accepted {code: [Σ, n, min, max]}, counted]
+        self.nodes = {}
+
+    def _node(self, path):
+        node = self.nodes.get(path)
+        if node is None:
+            node = self.nodes[path] = [Counter(), 0, {}, {}]
+        return node
+
+    def add(self, path, status, level_code, sent, late, values):
+        node = self._node(path)
+        node[0][status] += 1
+        if sent:
+            node[0][f"sent:{level_code}"] += 1
+            node[1] += bool(late)
+        if status == S.ACCEPTED:
+            _accumulate(node[2], values)
+        if status in rollup.IN_COUNTED:
+            _accumulate(node[3], values)
+
+    def fold(self):
+        """{node code: (statuses, late, accepted bucket, counted bucket)} over whole subtrees."""
+        by_depth = defaultdict(list)
+        for path in self.nodes:
+            by_depth[path.count(PATH_SEP)].append(path)
+        for depth in range(max(by_depth, default=0), 1, -1):
+            for path in by_depth[depth]:
+                parent_path = path[: path.rindex(PATH_SEP, 0, len(path) - 1) + 1]
+                if parent_path not in self.nodes:
+                    by_depth[depth - 1].append(parent_path)
+                parent, node = self._node(parent_path), self.nodes[path]
+                parent[0].update(node[0])
+                parent[1] += node[1]
+                _merge_bucket(parent[2], node[2])
+                _merge_bucket(parent[3], node[3])
+        return {
+            rollup.path_codes(path)[-1]: (
+                {k: n for k, n in statuses.items() if n},
+                late,
+                _as_bucket(accepted),
+                _as_bucket(counted),
+            )
+            for path, (statuses, late, accepted, counted) in self.nodes.items()
+        }
 
 
 def recompute(form, period_key):
@@ -312,42 +387,56 @@ def recompute(form, period_key):
         .iterator(chunk_size=20000)
     ):
         values[rid][code] = value
-    out = defaultdict(
-        lambda: {"statuses": defaultdict(int), "late": 0, "accepted": {}, "counted": {}}
-    )
+    tally = Tally()
     for rid, path, status, first_sent, deadline, level in reports:
         late = first_sent is not None and timezone.localtime(first_sent).date() > deadline
-        modes = [
-            m
-            for m, member in (
-                (rollup.ACCEPTED, status == S.ACCEPTED),
-                (rollup.COUNTED, status in rollup.IN_COUNTED),
-            )
-            if member
-        ]
-        for code in rollup.path_codes(path):
-            node = out[code]
-            node["statuses"][status] += 1
-            if first_sent is not None:
-                node["statuses"][f"sent:{level}"] += 1
-                node["late"] += late
-            for mode in modes:
-                _accumulate(node[mode], values[rid])
-    ids = dict(Unit.objects.filter(code__in=list(out)).values_list("code", "id"))
+        tally.add(path, status, level, first_sent is not None, late, values.pop(rid, {}))
+    folded = tally.fold()
+    ids = dict(Unit.objects.filter(code__in=list(folded)).values_list("code", "id"))
     return {
-        ids[c]: {
-            "statuses": {k: n for k, n in v["statuses"].items() if n},
-            "late": v["late"],
-            "accepted": _as_bucket(v["accepted"]),
-            "counted": _as_bucket(v["counted"]),
-        }
-        for c, v in out.items()
+        ids[code]: {"statuses": st, "late": late, "accepted": acc, "counted": cnt}
+        for code, (st, late, acc, cnt) in folded.items()
     }
 
 
+def _merge(form, period_key, tally):
+    """Add a tally to the period's stored Rollup rows (creating the missing ones)."""
+    folded = tally.fold()
+    ids = dict(Unit.objects.filter(code__in=list(folded)).values_list("code", "id"))
+    existing = Rollup.objects.filter(form=form, period_key=period_key, node_id__in=ids.values())
+    if connection.features.has_select_for_update:
+        existing = existing.select_for_update()
+    rows = {r.node_id: r for r in existing}
+    fresh = []
+    for code, (statuses, late, accepted, counted) in folded.items():
+        row = rows.get(ids[code])
+        if row is None:
+            fresh.append(
+                Rollup(
+                    node_id=ids[code],
+                    form=form,
+                    period_key=period_key,
+                    statuses=statuses,
+                    late=late,
+                    accepted=accepted,
+                    counted=counted,
+                )
+            )
+            continue
+        row.statuses = dict(Counter(row.statuses) + Counter(statuses))
+        row.late += late
+        row.accepted = _as_bucket(_merge_bucket(_parsed(row.accepted), _parsed(accepted)))
+        row.counted = _as_bucket(_merge_bucket(_parsed(row.counted), _parsed(counted)))
+    insert_rows(Rollup, fresh)
+    Rollup.objects.bulk_update(
+        list(rows.values()), ["statuses", "late", "accepted", "counted"], batch_size=500
+    )
+
+
 def _accumulate(acc, values):
-    # Native Decimals while adding up; the stored string form is made once at the end.
     for code, value in values.items():
+        if value is None:
+            continue
         entry = acc.get(code)
         if entry is None:
             acc[code] = [value, 1, value, value]
@@ -360,11 +449,30 @@ def _accumulate(acc, values):
                 entry[3] = value
 
 
+def _merge_bucket(acc, other):
+    """Add bucket `other` into `acc` (both {code: [Σ, n, min, max]} of Decimals); → acc."""
+    for code, (total, count, low, high) in other.items():
+        entry = acc.get(code)
+        if entry is None:
+            acc[code] = [total, count, low, high]
+            continue
+        entry[0] += total
+        entry[1] += count
+        if low is not None and (entry[2] is None or low < entry[2]):
+            entry[2] = low
+        if high is not None and (entry[3] is None or high > entry[3]):
+            entry[3] = high
+    return acc
+
+
+def _parsed(bucket):
+    d = rollup._d
+    return {code: [d(t), n, d(lo), d(hi)] for code, (t, n, lo, hi) in bucket.items()}
+
+
 def _as_bucket(acc):
-    return {
-        code: [rollup._s(total), n, rollup._s(low), rollup._s(high)]
-        for code, (total, n, low, high) in acc.items()
-    }
+    s = rollup._s
+    return {code: [s(total), n, s(low), s(high)] for code, (total, n, low, high) in acc.items()}
 
 
 @transaction.atomic

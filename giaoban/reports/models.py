@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from giaoban.core.fields import FastJSONField
 from giaoban.core.models import NFCModel
 from giaoban.reports import periods
 
@@ -327,10 +328,10 @@ class Rollup(models.Model):
     node = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="rollups")
     form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="rollups")
     period_key = models.CharField(max_length=8)
-    statuses = models.JSONField(default=dict)
+    statuses = FastJSONField(default=dict)
     late = models.PositiveIntegerField(default=0)
-    accepted = models.JSONField(default=dict)
-    counted = models.JSONField(default=dict)
+    accepted = FastJSONField(default=dict)
+    counted = FastJSONField(default=dict)
 
     class Meta:
         constraints = [

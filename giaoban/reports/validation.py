@@ -16,6 +16,7 @@ OPS = {
     "!=": operator.ne,
 }
 MAX_ABS = Decimal("1e15")
+MAX_INT = 10**15
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 
@@ -38,6 +39,10 @@ def parse_number(raw, indicator):
     """A cell or field as typed by a Vietnamese officer → Decimal, or NumberError (Vietnamese)."""
     if raw is None:
         return None
+    if type(raw) is int:  # the common case from JSON and Excel: no text to read
+        if -MAX_INT < raw < MAX_INT:
+            return Decimal(raw)
+        raise NumberError(_("%(name)s: số quá lớn.") % {"name": indicator.name})
     if isinstance(raw, bool):
         raise NumberError(_("%(name)s: phải là một số.") % {"name": indicator.name})
     if isinstance(raw, (int, Decimal)):

@@ -32,6 +32,8 @@ cheap.
 import datetime
 from bisect import bisect_right
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from functools import lru_cache
 
@@ -42,6 +44,8 @@ from giaoban.audit.models import AuditEntry
 from giaoban.units.models import PATH_SEP, Level, Lineage, Unit
 
 _generation = 0
+# Inside `pinned()`: [generation, stamp or None] — the stamp is read once and reused.
+_pin = ContextVar("history_pin", default=None)
 
 
 def invalidate(**_kwargs):
@@ -56,6 +60,35 @@ for _model in (Unit, Lineage):
 
 
 def _stamp():
+    pin = _pin.get()
+    if pin is not None and pin[0] == _generation and pin[1] is not None:
+        return pin[1]
+    value = _read_stamp()
+    if pin is not None:
+        pin[0], pin[1] = _generation, value
+    return value
+
+
+@contextmanager
+def pinned():
+    """Read the stamp at most once in this block (one roll-up read, one page).
+
+    Each read of the tree costs the stamp's query otherwise; a page asks for the tree
+    several times. A change made in this process inside the block still shows (the
+    generation moves on); a change made by another process meanwhile shows from the
+    next block, as it would had it come a moment later.
+    """
+    if _pin.get() is not None:
+        yield
+        return
+    token = _pin.set([_generation, None])
+    try:
+        yield
+    finally:
+        _pin.reset(token)
+
+
+def _read_stamp():
     quote = connection.ops.quote_name
     unit, lineage, audit = (quote(m._meta.db_table) for m in (Unit, Lineage, AuditEntry))
     sql = (
@@ -164,6 +197,18 @@ def _paths(stamp, day):
     return _timeline(stamp).paths_on(day, list(_parents(stamp, day)))
 
 
+@lru_cache(maxsize=16)
+def _children(stamp, day):
+    """{parent id: (child ids ordered by code)} on `day`; roots under None."""
+    timeline = _timeline(stamp)
+    out = defaultdict(list)
+    for pk, parent in _parents(stamp, day).items():
+        out[parent].append(pk)
+    return {
+        parent: tuple(sorted(pks, key=timeline.code.__getitem__)) for parent, pks in out.items()
+    }
+
+
 def _day(day):
     return day.date() if isinstance(day, datetime.datetime) else day
 
@@ -176,6 +221,11 @@ def parents_on(day):
 def paths_on(day):
     """{unit id: materialised path on `day`} for every unit active that day (as Unit.path)."""
     return dict(_paths(_stamp(), _day(day)))
+
+
+def children_on(unit, day):
+    """Ids of the units directly under `unit` (a Unit or an id) on `day`, ordered by code."""
+    return _children(_stamp(), _day(day)).get(getattr(unit, "pk", unit), ())
 
 
 def path_on(unit, day):

@@ -32,7 +32,7 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -41,6 +41,7 @@ from tqdm import tqdm
 from giaoban.audit.context import acting_as, current
 from giaoban.audit.models import AuditEntry
 from giaoban.audit.registry import snapshot
+from giaoban.core.bulkwrite import insert_rows, insert_values
 from giaoban.core.text import nfc
 from giaoban.units.models import PATH_SEP, Level, Lineage, Unit
 
@@ -469,53 +470,6 @@ def _version(distribution):
 
 
 # ---------------------------------------------------------------------------- writing
-
-
-# Values of these fields are stored as they are; the others go through get_db_prep_save.
-PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)
-
-
-def insert_rows(model, objs, batch=5000):
-    """Insert model instances like `bulk_create`, at bulk-load speed; no primary keys back.
-
-    `bulk_create` compiles a multi-row statement value by value; for the ~70,000 rows of
-    a legacy import (units, lineage, audit entries) that was most of the run: 11 s for
-    the 34,855 audit rows alone on SQLite against 2 s through executemany, and on
-    PostgreSQL 16 s against 2 s through COPY. Values go through each field's `pre_save`
-    and, unless plain text or integers, `get_db_prep_save`, so dates, decimals, JSON and
-    `auto_now_add` are stored as `bulk_create` would store them. Callers read primary
-    keys back by natural key (SQLite's executemany and COPY cannot return them).
-    """
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    insert_values(model, fields, [[f.pre_save(obj, True) for f in fields] for obj in objs], batch)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = DEFAULT_DB_ALIAS
-
-
-def insert_values(model, fields, rows, batch=5000):
-    """Insert rows of Python values (lists, one value per field of `fields`)."""
-    if not rows:
-        return
-    conn = connections[DEFAULT_DB_ALIAS]  # the real one: the proxy costs a lookup per use
-    prepared = [(i, f) for i, f in enumerate(fields) if not isinstance(f, PLAIN_FIELDS)]
-    quote = conn.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with conn.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            for row in chunk:
-                for i, field in prepared:
-                    row[i] = field.get_db_prep_save(row[i], conn)
-            if conn.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in chunk:
-                        copy.write_row(row)
-            else:
-                sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-                cursor.executemany(sql, chunk)
 
 
 class _Writer:

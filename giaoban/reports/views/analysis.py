@@ -147,8 +147,10 @@ def _analysis_page(page):
                 mode = _mode(request, form_obj)
             except BadParameter as exc:
                 return _bad_request(request, str(exc))
-            context = _base_context(request, form_obj, period_obj, node, mode, page)
-            return view(request, context)
+            # One page reads the tree of the period several times: one stamp query.
+            with history.pinned():
+                context = _base_context(request, form_obj, period_obj, node, mode, page)
+                return view(request, context)
 
         inner.__name__ = view.__name__
         inner.__doc__ = view.__doc__
@@ -300,7 +302,8 @@ def dashboard_page(request, ctx):
     """Bảng điều khiển: headline figures, completeness by child, main indicators compared."""
     form, period, node, mode = ctx["form_obj"], ctx["period"], ctx["node"], ctx["mode"]
     version = versioning.version_for_period(form, period.key)
-    view = services.rollup_view(node, form, period, mode, version=version)
+    # The dashboard shows no per-child figures: the roll-up without its child table.
+    view = services.rollup_view(node, form, period, mode, version=version, with_children=False)
     overall, per_child = services.completeness(node, form, period)
     link = _ChildLinks(request, "reports:dashboard", form, period, ctx["mode_query"])
     bars = [
