@@ -228,23 +228,27 @@ def _json(value):
     return orjson.loads(value) if isinstance(value, (str, bytes)) else value
 
 
-def totals(row, mode, indicators):
-    """{indicator code: figure} of a row under `mode`: value_of, inlined for sums (wide
-    tables call this once per child row)."""
+def plan(indicators):
+    """(codes summed, [(code, aggregation)] of the others): how `totals` reads a bucket."""
+    sums = tuple(i.code for i in indicators if i.aggregation == "sum")
+    others = tuple((i.code, i.aggregation) for i in indicators if i.aggregation != "sum")
+    return sums, others
+
+
+def totals(row, mode, indicators, planned=None):
+    """{indicator code: figure} of a row under `mode`: value_of, unrolled for sums (wide
+    tables call this once per child row; pass `planned` = plan(indicators) then)."""
+    sums, others = planned or plan(indicators)
     bucket = getattr(row, mode) if row else None
     if not bucket:
-        return dict.fromkeys((ind.code for ind in indicators), None)
-    out = {}
+        return dict.fromkeys((i.code for i in indicators), None)
     get = bucket.get
-    for ind in indicators:
-        code, aggregation = ind.code, ind.aggregation
+    out = {}
+    for code in sums:
         entry = get(code)
-        if entry is None:
-            out[code] = None
-        elif aggregation == "sum":
-            out[code] = _decimal(entry[0])
-        else:
-            out[code] = value_of(entry, aggregation)
+        out[code] = None if entry is None else _decimal(entry[0])
+    for code, aggregation in others:
+        out[code] = value_of(get(code), aggregation)
     return out
 
 

@@ -162,13 +162,14 @@ def _rollup_view(node, form, period, mode, version, with_children):
         for i in indicators
     }
     child_rows = []
+    planned = rollup.plan(indicators)
     for child in children:
         crow = rows.get(child.pk)
         cpath = f"{path}{child.code}{PATH_SEP}"
         child_rows.append(
             ChildRow(
                 unit=child,
-                values=rollup.totals(crow, mode, indicators),
+                values=rollup.totals(crow, mode, indicators, planned),
                 covered=rollup.covered(crow, mode),
                 expected=sum(expected.get(cpath, {}).values()),
                 statuses=dict(crow.statuses) if crow else {},
