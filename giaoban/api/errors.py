@@ -8,7 +8,10 @@ Pydantic's English messages never reach the client: each error type is turned in
 Vietnamese sentence that starts with the field's label.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -134,7 +137,15 @@ def install(api):
     def on_not_found(request, exc):
         return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
 
+    def on_too_big(request, exc):
+        message = _(
+            "Nội dung gửi lên quá lớn (tối đa %(size)s một lần): chia thành nhiều lần gửi, "
+            "ví dụ mỗi lần một tỉnh."
+        ) % {"size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+        return api.create_response(request, {"detail": message}, status=413)
+
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(AuthenticationError, on_authentication_error)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)

@@ -119,7 +119,7 @@ EXAMPLE_KEYS = {
 
 
 # Years the period arithmetic (previous, same period last year) can always work with.
-YEARS = (1900, 2999)
+YEARS = (periods.FIRST_YEAR, periods.LAST_YEAR)  # as the pages: see periods.parse
 
 
 def get_period(form, key):

@@ -58,6 +58,10 @@ class ReportForm(NFCModel):
     def period(self, key):
         return periods.period(key, self.cutoff_day, self.period_type)
 
+    def parse_period(self, key):
+        """The period of a key typed by a user (years 1901–2998), or PeriodError."""
+        return periods.parse(key, self.cutoff_day, self.period_type)
+
     def current_version(self):
         return self.versions.order_by("-number").first()
 

@@ -114,16 +114,35 @@ def period(key, cutoff_day=1, period_type=None):
     if period_type and kind != period_type:
         raise PeriodError(_("Kỳ báo cáo “%(key)s” không đúng loại kỳ của mẫu.") % {"key": key})
     first, last = _months(kind, part)
-    if cutoff_day == 1:
-        start = datetime.date(year, first, 1)
-        end = _last_day(year, last)
-    else:
-        # The window opens on the cut-off day of the month before the first month…
-        start_year, start_month = (year - 1, 12) if first == 1 else (year, first - 1)
-        start = datetime.date(start_year, start_month, cutoff_day)
-        # …and closes the day before the cut-off day of the last month.
-        end = datetime.date(year, last, cutoff_day - 1)
+    try:
+        if cutoff_day == 1:
+            start = datetime.date(year, first, 1)
+            end = _last_day(year, last)
+        else:
+            # The window opens on the cut-off day of the month before the first month…
+            start_year, start_month = (year - 1, 12) if first == 1 else (year, first - 1)
+            start = datetime.date(start_year, start_month, cutoff_day)
+            # …and closes the day before the cut-off day of the last month.
+            end = datetime.date(year, last, cutoff_day - 1)
+    except ValueError:  # year 0 or 10000: outside the calendar Python can count
+        raise PeriodError(_("Kỳ báo cáo “%(key)s” không hợp lệ.") % {"key": key}) from None
     return Period(start, end, key, kind, int(cutoff_day))
+
+
+# Keys typed by users (pages, API, Excel) are held to these years, so that every period
+# they lead to — the previous one, the same one last year — can be counted too.
+FIRST_YEAR, LAST_YEAR = 1901, 2998
+
+
+def parse(key, cutoff_day=1, period_type=None):
+    """`period()` for a key from outside: also refuses years before 1901 or after 2998."""
+    p = period(key, cutoff_day, period_type)
+    if not FIRST_YEAR <= p.year <= LAST_YEAR:
+        raise PeriodError(
+            _("Năm của kỳ báo cáo phải từ %(first)s đến %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return p
 
 
 def _key(period_type, year, index):

@@ -304,7 +304,7 @@ def test_unknown_form_bad_period_and_future_period(form, cast):
         (error,) = response.json()["detail"]
         assert (error["field"], error["location"]) == ("period", "path")
         assert error["message"].startswith("Kỳ báo cáo (period): ")
-        assert "2026-H1" in error["message"] or "từ 1900 đến 2999" in error["message"]
+        assert "2026-H1" in error["message"] or "từ 1901 đến 2998" in error["message"]
     future = periods.shift(form.period(KEY), 4).key
     response = post(client, f"/api/reports/{FORM}/{future}/values", {"items": [item("X05500")]})
     assert response.status_code == 422
@@ -755,3 +755,14 @@ def test_the_reports_api_conforms_to_its_schema_with_a_real_form(case, fuzz_toke
 )
 def test_the_documented_period_pattern_is_the_one_the_app_reads(key):
     assert bool(re.match(PERIOD_PATTERN, key)) == bool(periods.KEY_RE.match(key))
+
+
+def test_a_body_over_the_upload_limit_is_a_vietnamese_413_and_writes_nothing(form, cast, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    client = token_client(cast.officer_a)
+    before = written()
+    response = bulk(client, [item("X05500")] * 40)
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert "quá lớn (tối đa 2,0" in response.json()["detail"]
+    assert written() == before

@@ -147,6 +147,7 @@ def test_bad_periods_and_forms_are_404(client, cast, data, name):
     login(client, cast.ministry_officer)
     assert client.get(url(name, "BCA", period="2026-Q2")).status_code == 404  # not 6-month
     assert client.get(url(name, "BCA", period="2026-H3")).status_code == 404
+    assert client.get(url(name, "BCA", period="0001-H1")).status_code == 404  # no year 0 before
     assert client.get(url(name, "BCA", form="KHONG-CO")).status_code == 404
     assert client.get(url(name, "KHONGCO")).status_code == 404
     assert client.post(url(name, "BCA")).status_code == 405

@@ -78,3 +78,15 @@ def test_consecutive_periods_tile_the_calendar(kind, cutoff, day):
         nxt = periods.shift(p, 1)
         assert nxt.start == p.end + datetime.timedelta(days=1)
         assert periods.previous(nxt) == p
+
+
+@pytest.mark.parametrize("key", ["0001-H1", "0000-Y", "9999-H2", "1900-H1", "2999-Q1"])
+def test_keys_typed_by_users_keep_to_years_whose_neighbours_can_be_counted(key):
+    with pytest.raises(periods.PeriodError):
+        periods.parse(key, cutoff_day=15)
+
+
+def test_a_year_outside_the_calendar_is_a_period_error_not_a_crash():
+    with pytest.raises(periods.PeriodError):
+        periods.period("0000-H2", cutoff_day=15)
+    assert periods.previous(periods.parse("1901-H1", cutoff_day=15)).key == "1900-H2"

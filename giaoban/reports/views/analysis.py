@@ -50,7 +50,7 @@ def _form_or_404(code):
 
 def _period_or_404(form, key):
     try:
-        return form.period(key)
+        return form.parse_period(key)
     except periods.PeriodError:
         raise Http404(_("Kỳ báo cáo không hợp lệ với mẫu này.")) from None
 

@@ -88,7 +88,7 @@ def _lookup(request, form_code, period_key, code):
         ReportForm.objects.prefetch_related("levels", "deadlines"), code=form_code
     )
     try:
-        period = form.period(period_key)
+        period = form.parse_period(period_key)
     except periods.PeriodError:
         raise Http404(_("Kỳ báo cáo không đúng loại kỳ của mẫu.")) from None
     report = (

@@ -53,7 +53,7 @@ def _lookup(request, form_code, period_key, code, action, active_only=False):
     forms_qs = ReportForm.objects.filter(is_active=True) if active_only else ReportForm.objects
     form = get_object_or_404(forms_qs, code=form_code)
     try:
-        period = form.period(period_key)
+        period = form.parse_period(period_key)
     except PeriodError:
         raise Http404(_("Kỳ báo cáo không hợp lệ.")) from None
     unit = get_object_or_404(
