@@ -13,7 +13,11 @@ unit; every lineage row: about 14,200 + 20,700 rows after both imports; ~0.25 s 
 on SQLite) and kept in process-local caches, so a warm call costs one small query:
 
 - `_timeline(stamp)` — the rows themselves (one entry);
-- `_parents(stamp, day)`, `_paths(stamp, day)` — one dict per day (16 days kept).
+- `_parents(stamp, day)`, `_paths(stamp, day)`, `_children(stamp, day)` — one dict per
+  day (16 days kept); the last lists each unit's children, so a per-child table does
+  not scan every path.
+
+Inside `pinned()` (one roll-up read, one page) the stamp query runs once.
 
 The stamp costs one query and changes whenever the tree can have changed: row count and
 max id of units and of lineage (catches inserts and deletes, also bulk ones), the max id
