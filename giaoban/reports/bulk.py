@@ -4,6 +4,7 @@ historical imports, the demo and the benchmark. All or nothing, with every probl
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -321,13 +322,17 @@ class Tally:
     """Roll-up contents built bottom-up, as `Rollup` rows hold them.
 
     Each report is counted once, at its own node (its unit on the period's tree); then
-    `fold()` adds every node into its parent, deepest first. That is one pass over the
-    figures plus one merge per node, instead of one pass per ancestor of each report.
-    Figures are Decimals while adding up; the stored strings are made once at the end.
+    `drain()` adds every node into its parent, deepest first, handing each node over as
+    soon as its subtree is complete. That is one pass over the figures plus one merge
+    per node, instead of one pass per ancestor of each report. Figures are Decimals
+    while adding up; the stored strings are made once, when a node is handed over.
+
+    Memory: a node keeps accepted figures and submitted-only ones apart ("counted" is
+    their sum), so accepted data is not held twice, and a node handed over is dropped.
     """
 
     def __init__(self):
-        # path → [statuses Counter, late, accepted {code: [Σ, n, min, max]}, counted]
+        # path → [statuses Counter, late, accepted {code: [Σ, n, min, max]}, submitted]
         self.nodes = {}
 
     def _node(self, path):
@@ -344,33 +349,41 @@ class Tally:
             node[1] += bool(late)
         if status == S.ACCEPTED:
             _accumulate(node[2], values)
-        if status in rollup.IN_COUNTED:
+        elif status == S.SUBMITTED:
             _accumulate(node[3], values)
 
-    def fold(self):
-        """{node code: (statuses, late, accepted bucket, counted bucket)} over whole subtrees."""
+    def drain(self):
+        """Yield (node code, statuses, late, accepted bucket, counted bucket) for every node,
+        each over its whole subtree, deepest first; the tally is empty afterwards."""
         by_depth = defaultdict(list)
         for path in self.nodes:
             by_depth[path.count(PATH_SEP)].append(path)
-        for depth in range(max(by_depth, default=0), 1, -1):
-            for path in by_depth[depth]:
-                parent_path = path[: path.rindex(PATH_SEP, 0, len(path) - 1) + 1]
-                if parent_path not in self.nodes:
-                    by_depth[depth - 1].append(parent_path)
-                parent, node = self._node(parent_path), self.nodes[path]
-                parent[0].update(node[0])
-                parent[1] += node[1]
-                _merge_bucket(parent[2], node[2])
-                _merge_bucket(parent[3], node[3])
-        return {
-            rollup.path_codes(path)[-1]: (
-                {k: n for k, n in statuses.items() if n},
-                late,
-                _as_bucket(accepted),
-                _as_bucket(counted),
-            )
-            for path, (statuses, late, accepted, counted) in self.nodes.items()
-        }
+        for depth in range(max(by_depth, default=0), 0, -1):
+            for path in by_depth.pop(depth, ()):
+                node = self.nodes.pop(path)
+                if depth > 1:
+                    parent_path = path[: path.rindex(PATH_SEP, 0, len(path) - 1) + 1]
+                    if parent_path not in self.nodes:
+                        by_depth[depth - 1].append(parent_path)
+                    parent = self._node(parent_path)
+                    parent[0].update(node[0])
+                    parent[1] += node[1]
+                    _merge_bucket(parent[2], node[2])
+                    _merge_bucket(parent[3], node[3])
+                statuses, late, accepted, submitted = node
+                stored = _as_bucket(accepted)
+                if submitted:
+                    both = {code: list(entry) for code, entry in accepted.items()}
+                    counted = _as_bucket(_merge_bucket(both, submitted))
+                else:
+                    counted = stored  # the same figures: one object, written twice
+                yield (
+                    rollup.path_codes(path)[-1],
+                    {k: n for k, n in statuses.items() if n},
+                    late,
+                    stored,
+                    counted,
+                )
 
 
 def recompute(form, period_key):
@@ -391,7 +404,7 @@ def recompute(form, period_key):
     for rid, path, status, first_sent, deadline, level in reports:
         late = first_sent is not None and timezone.localtime(first_sent).date() > deadline
         tally.add(path, status, level, first_sent is not None, late, values.pop(rid, {}))
-    folded = tally.fold()
+    folded = {code: rest for code, *rest in tally.drain()}
     ids = dict(Unit.objects.filter(code__in=list(folded)).values_list("code", "id"))
     return {
         ids[code]: {"statuses": st, "late": late, "accepted": acc, "counted": cnt}
@@ -399,38 +412,39 @@ def recompute(form, period_key):
     }
 
 
-def _merge(form, period_key, tally):
+def _merge(form, period_key, tally, batch=2000):
     """Add a tally to the period's stored Rollup rows (creating the missing ones)."""
-    folded = tally.fold()
-    ids = dict(Unit.objects.filter(code__in=list(folded)).values_list("code", "id"))
-    existing = Rollup.objects.filter(form=form, period_key=period_key, node_id__in=ids.values())
-    if connection.features.has_select_for_update:
-        existing = existing.select_for_update()
-    rows = {r.node_id: r for r in existing}
-    fresh = []
-    for code, (statuses, late, accepted, counted) in folded.items():
-        row = rows.get(ids[code])
-        if row is None:
-            fresh.append(
-                Rollup(
-                    node_id=ids[code],
-                    form=form,
-                    period_key=period_key,
-                    statuses=statuses,
-                    late=late,
-                    accepted=accepted,
-                    counted=counted,
+    nodes = tally.drain()
+    while chunk := list(islice(nodes, batch)):
+        ids = dict(Unit.objects.filter(code__in=[c[0] for c in chunk]).values_list("code", "id"))
+        existing = Rollup.objects.filter(form=form, period_key=period_key, node_id__in=ids.values())
+        if connection.features.has_select_for_update:
+            existing = existing.select_for_update()
+        rows = {r.node_id: r for r in existing}
+        fresh = []
+        for code, statuses, late, accepted, counted in chunk:
+            row = rows.get(ids[code])
+            if row is None:
+                fresh.append(
+                    Rollup(
+                        node_id=ids[code],
+                        form=form,
+                        period_key=period_key,
+                        statuses=statuses,
+                        late=late,
+                        accepted=accepted,
+                        counted=counted,
+                    )
                 )
-            )
-            continue
-        row.statuses = dict(Counter(row.statuses) + Counter(statuses))
-        row.late += late
-        row.accepted = _as_bucket(_merge_bucket(_parsed(row.accepted), _parsed(accepted)))
-        row.counted = _as_bucket(_merge_bucket(_parsed(row.counted), _parsed(counted)))
-    insert_rows(Rollup, fresh)
-    Rollup.objects.bulk_update(
-        list(rows.values()), ["statuses", "late", "accepted", "counted"], batch_size=500
-    )
+                continue
+            row.statuses = dict(Counter(row.statuses) + Counter(statuses))
+            row.late += late
+            row.accepted = _as_bucket(_merge_bucket(_parsed(row.accepted), _parsed(accepted)))
+            row.counted = _as_bucket(_merge_bucket(_parsed(row.counted), _parsed(counted)))
+        insert_rows(Rollup, fresh)
+        Rollup.objects.bulk_update(
+            list(rows.values()), ["statuses", "late", "accepted", "counted"], batch_size=500
+        )
 
 
 def _accumulate(acc, values):

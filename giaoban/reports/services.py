@@ -147,14 +147,10 @@ def _rollup_view(node, form, period, mode, version, with_children):
     indicators = [i for i in version.indicators.all() if i.aggregation != "none"]
     path = node_path(node, period)
     children = children_on(node, period) if path and with_children else []
-    rows = rollup.rows_for([node, *children], form, period.key, mode)
+    rows = rollup.figures_for([node, *children], form, period.key, mode, indicators)
     expected = expected_counts(form, period) if path else {}
     own = rows.get(node.pk)
-    totals = (
-        rollup.totals(own, mode, indicators)
-        if own
-        else (_totals_for(node, form, period, mode, indicators) or {})
-    )
+    totals = own.values if own else (_totals_for(node, form, period, mode, indicators) or {})
     prev = _totals_for(node, form, periods.previous(period), mode, indicators) or {}
     last = _totals_for(node, form, periods.same_period_last_year(period), mode, indicators) or {}
     comparisons = {
@@ -162,14 +158,14 @@ def _rollup_view(node, form, period, mode, version, with_children):
         for i in indicators
     }
     child_rows = []
-    planned = rollup.plan(indicators)
+    nothing = dict.fromkeys((i.code for i in indicators), None)
     for child in children:
         crow = rows.get(child.pk)
         cpath = f"{path}{child.code}{PATH_SEP}"
         child_rows.append(
             ChildRow(
                 unit=child,
-                values=rollup.totals(crow, mode, indicators, planned),
+                values=crow.values if crow else dict(nothing),
                 covered=rollup.covered(crow, mode),
                 expected=sum(expected.get(cpath, {}).values()),
                 statuses=dict(crow.statuses) if crow else {},
