@@ -5,7 +5,6 @@ as it stood at the period's end). Values only change while a report is a draft o
 returned, when it contributes no figures, so only status changes move totals.
 """
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -192,11 +191,12 @@ class RollupRow:
     counted: dict
 
 
-def rows_for(nodes, form, period_key, mode=None, buckets=True):
+def rows_for(nodes, form, period_key, mode=None, buckets=True, decode=True):
     """{node id: RollupRow} of the nodes (Units or ids).
 
     With `mode`, only that bucket is read and decoded (the other is left empty); with
-    buckets=False neither is (statuses and lateness only). The garbage collector is held
+    buckets=False neither is (statuses and lateness only); with decode=False buckets stay
+    the JSON text the database sent, for `totals` to memoise. The garbage collector is held
     off while the rows are decoded: a 500-child table allocates tens of thousands of
     small lists, which would otherwise set off collections that cost as much again.
     """
@@ -218,79 +218,10 @@ def rows_for(nodes, form, period_key, mode=None, buckets=True):
     with connection.cursor() as cursor, gc_paused():
         cursor.execute(sql, [getattr(form, "pk", form), period_key, *ids])
         for node_id, statuses, late, *bucket in cursor.fetchall():
-            data = dict(zip(wanted, map(_json, bucket), strict=True))
+            data = dict(zip(wanted, map(_json, bucket) if decode else bucket, strict=True))
             out[node_id] = RollupRow(
                 node_id, _json(statuses), late, data.get(ACCEPTED, {}), data.get(COUNTED, {})
             )
-    return out
-
-
-@dataclass(slots=True)
-class FigureRow:
-    """A Rollup row read for a table: statuses, lateness and the figures under one mode."""
-
-    node_id: int
-    statuses: dict
-    late: int
-    values: dict
-
-
-_ENTRY = {"sum": (0,), "avg": (0, 1), "min": (2,), "max": (3,)}
-_SAFE_CODE = re.compile(r"^[A-Za-z0-9._-]+$")
-
-
-def figures_for(nodes, form, period_key, mode, indicators):
-    """{node id: FigureRow}: what `rows_for` + `totals` give.
-
-    On PostgreSQL the server picks out only the parts of each bucket the figures need (a
-    sum's total, an average's total and count, a minimum, a maximum: `bucket #>> path`)
-    instead of turning whole jsonb buckets into text to be sent and decoded here. SQLite
-    gains nothing from it (its json_extract costs what decoding does), so it reads the
-    buckets.
-    """
-    ids = [getattr(n, "pk", n) for n in nodes]
-    if not ids:
-        return {}
-    if connection.vendor != "postgresql" or any(not _SAFE_CODE.match(i.code) for i in indicators):
-        rows = rows_for(ids, form, period_key, mode)
-        planned = plan(indicators)
-        return {
-            nid: FigureRow(nid, r.statuses, r.late, totals(r, mode, indicators, planned))
-            for nid, r in rows.items()
-        }
-    quote = connection.ops.quote_name
-    column = quote(mode)
-    wanted = [(i, index) for i in indicators for index in _ENTRY.get(i.aggregation, ())]
-    parts = [f"{column} #>> %s" for _w in wanted]
-    columns = ", ".join(["node_id", "statuses", "late", *parts])
-    marks = ", ".join(["%s"] * len(ids))
-    sql = (
-        f"SELECT {columns} FROM {quote(Rollup._meta.db_table)} "  # noqa: S608 — no input
-        f"WHERE form_id = %s AND period_key = %s AND node_id IN ({marks})"
-    )
-    params = [[ind.code, str(index)] for ind, index in wanted]
-    out = {}
-    with connection.cursor() as cursor, gc_paused():
-        cursor.execute(sql, [*params, getattr(form, "pk", form), period_key, *ids])
-        for node_id, statuses, late, *raw in cursor.fetchall():
-            values, at = {}, 0
-            for ind in indicators:
-                aggregation = ind.aggregation
-                if aggregation == "avg":
-                    text, count = raw[at], raw[at + 1]
-                    at += 2
-                    values[ind.code] = (
-                        (Decimal(text) / int(count)).quantize(Decimal("0.01"))
-                        if text is not None and count
-                        else None
-                    )
-                elif aggregation in ("sum", "min", "max"):
-                    text = raw[at]
-                    at += 1
-                    values[ind.code] = None if text is None else _decimal(text)
-                else:
-                    values[ind.code] = None
-            out[node_id] = FigureRow(node_id, _json(statuses), late, values)
     return out
 
 
@@ -299,26 +230,44 @@ def _json(value):
 
 
 def plan(indicators):
-    """(codes summed, [(code, aggregation)] of the others): how `totals` reads a bucket."""
-    sums = tuple(i.code for i in indicators if i.aggregation == "sum")
-    others = tuple((i.code, i.aggregation) for i in indicators if i.aggregation != "sum")
-    return sums, others
+    """((code, aggregation), …) in the indicators' order: how `totals` reads a bucket."""
+    return tuple((i.code, i.aggregation) for i in indicators)
 
 
 def totals(row, mode, indicators, planned=None):
     """{indicator code: figure} of a row under `mode`: value_of, unrolled for sums (wide
-    tables call this once per child row; pass `planned` = plan(indicators) then)."""
-    sums, others = planned or plan(indicators)
+    tables call this once per child row; pass `planned` = plan(indicators) then).
+
+    A bucket still in JSON text (rows_for(decode=False)) is read through a memo keyed by
+    the text itself: the same text always gives the same figures, so nothing can go
+    stale, and a table read again — most reads of a period long closed — skips the
+    decoding and the Decimals. At most 4,096 buckets (about 20 MB) are kept.
+    """
+    planned = planned or plan(indicators)
     bucket = getattr(row, mode) if row else None
     if not bucket:
         return dict.fromkeys((i.code for i in indicators), None)
+    if isinstance(bucket, (str, bytes)):
+        return dict(_text_totals(bucket, planned))
+    return _totals_of(bucket, planned)
+
+
+@lru_cache(maxsize=4096)
+def _text_totals(text, planned):
+    return _totals_of(orjson.loads(text), planned)
+
+
+def _totals_of(bucket, planned):
     get = bucket.get
     out = {}
-    for code in sums:
+    for code, aggregation in planned:
         entry = get(code)
-        out[code] = None if entry is None else _decimal(entry[0])
-    for code, aggregation in others:
-        out[code] = value_of(get(code), aggregation)
+        if entry is None:
+            out[code] = None
+        elif aggregation == "sum":
+            out[code] = _decimal(entry[0])
+        else:
+            out[code] = value_of(entry, aggregation)
     return out
 
 

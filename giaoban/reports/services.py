@@ -147,10 +147,15 @@ def _rollup_view(node, form, period, mode, version, with_children):
     indicators = [i for i in version.indicators.all() if i.aggregation != "none"]
     path = node_path(node, period)
     children = children_on(node, period) if path and with_children else []
-    rows = rollup.figures_for([node, *children], form, period.key, mode, indicators)
+    rows = rollup.rows_for([node, *children], form, period.key, mode, decode=False)
     expected = expected_counts(form, period) if path else {}
     own = rows.get(node.pk)
-    totals = own.values if own else (_totals_for(node, form, period, mode, indicators) or {})
+    planned = rollup.plan(indicators)
+    totals = (
+        rollup.totals(own, mode, indicators, planned)
+        if own
+        else (_totals_for(node, form, period, mode, indicators) or {})
+    )
     prev = _totals_for(node, form, periods.previous(period), mode, indicators) or {}
     last = _totals_for(node, form, periods.same_period_last_year(period), mode, indicators) or {}
     comparisons = {
@@ -158,14 +163,13 @@ def _rollup_view(node, form, period, mode, version, with_children):
         for i in indicators
     }
     child_rows = []
-    nothing = dict.fromkeys((i.code for i in indicators), None)
     for child in children:
         crow = rows.get(child.pk)
         cpath = f"{path}{child.code}{PATH_SEP}"
         child_rows.append(
             ChildRow(
                 unit=child,
-                values=crow.values if crow else dict(nothing),
+                values=rollup.totals(crow, mode, indicators, planned),
                 covered=rollup.covered(crow, mode),
                 expected=sum(expected.get(cpath, {}).values()),
                 statuses=dict(crow.statuses) if crow else {},

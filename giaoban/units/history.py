@@ -19,17 +19,19 @@ on SQLite) and kept in process-local caches, so a warm call costs one small quer
 
 Inside `pinned()` (one roll-up read, one page) the stamp query runs once.
 
-The stamp costs one query and changes whenever the tree can have changed: row count and
-max id of units and of lineage (catches inserts and deletes, also bulk ones), the max id
-of the audit entries about units and lineage (every audited change of a unit or lineage
-row, made in any process, appends one; an index on (model, id) keeps this a lookup, and
-changes to reports or users leave the tree cached), and a process-local generation
-bumped by save/delete signals and by `invalidate()` (the importers call it). The
-generation matters because SQLite hands out ids again after a rollback, so counts and
-ids alone could repeat with different rows. Counting on the audit log rather than a
-timestamp column keeps the models unchanged. Blind spot: a raw or `QuerySet.update()`
-change of a unit made in another process without an audit entry (the importers and
-`Unit.save` write one). Any audited change of a unit resets the caches; rebuilding is
+The stamp costs one query of four index look-ups and changes whenever the tree can have
+changed: the max id of units and of lineage (inserts, bulk ones too), the max id of the
+audit entries about units and lineage (every audited change of a unit or lineage row —
+save or delete, made in any process — appends one; an index on (model, id) keeps this a
+lookup, and changes to reports or users leave the tree cached), and a process-local
+generation bumped by save/delete signals and by `invalidate()` (the importers call it).
+The generation matters because SQLite hands out ids again after a rollback, so ids
+alone could repeat with different rows. (Row counts used to be part of it: on
+PostgreSQL they cost a scan of 35,000 rows on every read, and every delete the app
+makes is audited anyway.) Counting on the audit log rather than a timestamp column
+keeps the models unchanged. Blind spot: a raw SQL change or delete, or a
+`QuerySet.update()`, of a unit made in another process without an audit entry (the
+importers and `Unit.save` write one). Any audited change of a unit resets the caches; rebuilding is
 cheap.
 """
 
@@ -96,8 +98,7 @@ def _read_stamp():
     quote = connection.ops.quote_name
     unit, lineage, audit = (quote(m._meta.db_table) for m in (Unit, Lineage, AuditEntry))
     sql = (
-        f"SELECT (SELECT COUNT(*) FROM {unit}), (SELECT MAX(id) FROM {unit}), "  # noqa: S608 — table names, no input
-        f"(SELECT COUNT(*) FROM {lineage}), (SELECT MAX(id) FROM {lineage}), "
+        f"SELECT (SELECT MAX(id) FROM {unit}), (SELECT MAX(id) FROM {lineage}), "  # noqa: S608 — table names, no input
         f"(SELECT MAX(id) FROM {audit} WHERE model = %s), "
         f"(SELECT MAX(id) FROM {audit} WHERE model = %s)"
     )
