@@ -205,10 +205,14 @@ def rows_for(nodes, form, period_key, mode=None, buckets=True, decode=True):
     if not ids:
         return {}
     # A plain cursor: Django's per-value converters cost more than the decoding itself
-    # for a few hundred rows. JSON comes back as text on SQLite and (as Django sets up
-    # psycopg) on PostgreSQL too; decoded here with orjson, as FastJSONField would.
+    # for a few hundred rows. JSON comes back as text (FastJSONField: a json column on
+    # PostgreSQL, selected as text); decoded here with orjson, as the field would.
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("node_id", "statuses", "late", *wanted))
+    text = "::text" if connection.vendor == "postgresql" else ""  # json arrives as text
+    columns = ", ".join(
+        [quote("node_id"), f"{quote('statuses')}{text}", quote("late")]
+        + [f"{quote(m)}{text}" for m in wanted]
+    )
     marks = ", ".join(["%s"] * len(ids))
     sql = (
         f"SELECT {columns} FROM {quote(Rollup._meta.db_table)} "  # noqa: S608 — no input
