@@ -213,14 +213,17 @@ def rows_for(nodes, form, period_key, mode=None, buckets=True, decode=True):
         [quote("node_id"), f"{quote('statuses')}{text}", quote("late")]
         + [f"{quote(m)}{text}" for m in wanted]
     )
-    marks = ", ".join(["%s"] * len(ids))
+    if connection.vendor == "postgresql":  # one array parameter, not 500 placeholders
+        among, id_params = "= ANY(%s)", [ids]
+    else:
+        among, id_params = f"IN ({', '.join(['%s'] * len(ids))})", ids
     sql = (
         f"SELECT {columns} FROM {quote(Rollup._meta.db_table)} "  # noqa: S608 — no input
-        f"WHERE form_id = %s AND period_key = %s AND node_id IN ({marks})"
+        f"WHERE form_id = %s AND period_key = %s AND node_id {among}"
     )
     out = {}
     with connection.cursor() as cursor, gc_paused():
-        cursor.execute(sql, [getattr(form, "pk", form), period_key, *ids])
+        cursor.execute(sql, [getattr(form, "pk", form), period_key, *id_params])
         for node_id, statuses, late, *bucket in cursor.fetchall():
             data = dict(zip(wanted, map(_json, bucket) if decode else bucket, strict=True))
             out[node_id] = RollupRow(
