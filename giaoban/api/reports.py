@@ -200,7 +200,7 @@ def _screen(items, user):
     codes = [item.unit.strip().upper() if isinstance(item.unit, str) else None for item in items]
     visible = set(
         Unit.objects.restrict(user, scope.VIEW)
-        .filter(code__in={c for c in codes if c})
+        .filter(code__in={c for c in codes if c and "\x00" not in c})  # NUL: no such unit
         .values_list("code", flat=True)
     )
     problems, passed, positions = [], [], []

@@ -65,10 +65,13 @@ def import_values(
     narratives = {n.code: n for n in version.narratives.all()}
     rules = list(version.rules.select_related("indicator", "other", "narrative"))
     codes = [str(item.get("unit", "")).strip().upper() for item in items]
-    units = {u.code: u for u in Unit.objects.filter(code__in=codes).select_related("level")}
+    # A NUL cannot be sent to PostgreSQL even as a query parameter: such a code simply
+    # matches no unit (and is reported so below).
+    lookup = [c for c in codes if "\x00" not in c]
+    units = {u.code: u for u in Unit.objects.filter(code__in=lookup).select_related("level")}
     existing = {
         r.unit_id: r
-        for r in Report.objects.filter(form=form, period_key=period.key, unit__code__in=codes)
+        for r in Report.objects.filter(form=form, period_key=period.key, unit__code__in=lookup)
     }
     old_values = defaultdict(dict)
     for rid, code, value in ReportValue.objects.filter(report__in=existing.values()).values_list(
@@ -134,7 +137,15 @@ def import_values(
                     _("Mã phần thuyết minh “%(code)s” không có trong mẫu.") % {"code": ncode},
                 )
                 continue
-            texts[ncode] = nfc(str(text) if text is not None else "")
+            text = nfc(str(text) if text is not None else "")
+            if "\x00" in text:
+                problem(
+                    ncode,
+                    _("Phần thuyết minh “%(code)s” chứa ký tự NUL (mã 0), không lưu được.")
+                    % {"code": ncode},
+                )
+                continue
+            texts[ncode] = text
         merged = {**(old_values.get(report.pk, {}) if report else {}), **values}
         for p in check(version, merged, texts, rules=rules):
             if p.is_error and not (accept_history or p.field in values or p.field in texts):

@@ -766,3 +766,18 @@ def test_a_body_over_the_upload_limit_is_a_vietnamese_413_and_writes_nothing(for
     assert response["Content-Type"].startswith("application/json")
     assert "quá lớn (tối đa 2,0" in response.json()["detail"]
     assert written() == before
+
+
+def test_a_nul_character_is_an_error_of_its_item_not_a_server_error(form, cast):
+    """PostgreSQL refuses NUL in any text, even as a query parameter: refuse it first."""
+    client = token_client(cast.officer_a)
+    before = written()
+    response = bulk(
+        client,
+        [item("X05\x00500"), item("X05800", texts={**TEXTS, "KQ": "Kết quả\x00"})],
+    )
+    assert response.status_code == 422, response.content
+    problems = response.json()["detail"]
+    assert problems[0]["index"] == 0 and "X05\x00500" in problems[0]["message"]
+    assert any(p["index"] == 1 and "NUL" in p["message"] for p in problems)
+    assert written() == before
