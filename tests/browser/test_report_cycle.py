@@ -124,3 +124,25 @@ def test_the_fill_page_on_a_phone_saves_as_the_officer_types(live_cast, phone):
     assert dict(report.values.values_list("indicator__code", "value")) == {"GD01": 12, "GD03": 3}
     phone.screenshot("report-fill-phone")
     assert phone.csp_violations() == []
+
+
+def test_figures_typed_before_the_page_script_runs_are_saved_too(live_cast, desktop):
+    """A slow page: the officer types before report-entry.js has run (or the browser puts
+    values back on returning to the page). No input event reaches the script; it must
+    find those figures by their changed value and save them."""
+    cast = live_cast
+    form = ensure_demo_form()
+    page = desktop.page
+    desktop.log_in("commune_officer", cast.password)
+    page.route("**/report-entry*.js", lambda route: route.abort())
+    page.goto(desktop.url("reports:fill", form=form.code, period=KEY, code=cast.commune_a1.code))
+    page.fill("#id_v-GD01", "4")
+    page.fill("#id_v-GD02", "1")
+    src = page.locator("script[src*='report-entry']").get_attribute("src")
+    page.unroute("**/report-entry*.js")
+    page.add_script_tag(url=src)  # the script arrives late
+    expect(page.locator(".autosave-status")).to_contain_text("Đã lưu lúc", timeout=10_000)
+    expect(page.locator("#problems-GD02")).to_contain_text("phải lớn hơn hoặc bằng")
+    report = Report.objects.get(form=form, period_key=KEY, unit=cast.commune_a1)
+    saved = dict(report.values.values_list("indicator__code", "value"))
+    assert (saved["GD01"], saved["GD02"]) == (4, 1)

@@ -154,6 +154,16 @@
       timer = window.setTimeout(save, DELAY);
     }
 
+    // Figures typed before this script ran (a slow page), or put back by the browser on
+    // returning to the page, fired no event here: find them by their changed value.
+    fields().forEach(function (field) {
+      if (field.value !== field.defaultValue) dirty[field.name] = true;
+    });
+    if (Object.keys(dirty).length) {
+      setStatus(labels.dirty, "dirty");
+      schedule();
+    }
+
     fields().forEach(function (field) {
       field.addEventListener("input", function () {
         dirty[field.name] = true;
