@@ -213,8 +213,11 @@ def rows_for(nodes, form, period_key, mode=None, buckets=True, decode=True):
         [quote("node_id"), f"{quote('statuses')}{text}", quote("late")]
         + [f"{quote(m)}{text}" for m in wanted]
     )
-    if connection.vendor == "postgresql":  # one array parameter, not 500 placeholders
-        among, id_params = "= ANY(%s)", [ids]
+    if connection.vendor == "postgresql":
+        # One array parameter, not 500 placeholders; typed as the column is, so that the
+        # server hashes it (psycopg would send small ids as smallint[], and a cross-type
+        # comparison is a linear search: 11,000 rows × 527 ids for a wide table).
+        among, id_params = "= ANY(%s::bigint[])", [ids]
     else:
         among, id_params = f"IN ({', '.join(['%s'] * len(ids))})", ids
     sql = (
