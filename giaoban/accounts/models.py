@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giaoban.core import scope
 from giaoban.core.models import NFCModel
+from giaoban.core.text import fold
 
 
 class User(NFCModel, AbstractUser):
@@ -26,12 +27,28 @@ class User(NFCModel, AbstractUser):
         verbose_name=_("đơn vị"),
     )
 
+    # Name, position, login and e-mail folded (no diacritics, lower case), so that
+    # "nguyen van duc" finds "Nguyễn Văn Đức" in the user list.
+    search_text = models.CharField(max_length=600, editable=False, default="")
+
+    SEARCHED = ("username", "full_name", "position", "email")
+
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
 
     def __str__(self):
         return self.full_name or self.username
+
+    def compute_search_text(self):
+        return fold(" ".join(getattr(self, f) or "" for f in self.SEARCHED))[:600]
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.compute_search_text()
+        fields = kwargs.get("update_fields")
+        if fields is not None and set(fields) & set(self.SEARCHED):
+            kwargs["update_fields"] = {*fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def roles_at(self, unit):
         return [ra.role for ra in self.role_assignments.all() if ra.unit_id == unit.pk]

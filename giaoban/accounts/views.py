@@ -135,6 +135,7 @@ def user_list(request):
                 | Q(full_name__icontains=word)
                 | Q(position__icontains=word)
                 | Q(email__icontains=word)
+                | Q(search_text__contains=fold(word))
                 | Q(unit__search_text__contains=fold(word))
             )
     users = users.select_related("unit").prefetch_related(

@@ -169,6 +169,23 @@ def test_the_user_list_is_searchable_and_filterable(client, cast, admin_a):
     assert "commune_officer" in html and "officer_a" not in html
 
 
+def test_the_user_list_finds_a_name_typed_without_diacritics(client, cast, admin_a):
+    user = User.objects.create_user(
+        "nvduc", password="!", full_name="Nguyễn Văn Đức", unit=cast.commune_a1
+    )
+    login(client, admin_a)
+    for typed in ("nguyen van duc", "ĐỨC", "Văn đức"):
+        html = client.get(reverse("accounts:user_list"), {"q": typed}).content.decode()
+        assert "nvduc" in html, typed
+    user.full_name = "Trần Thị Hoà"
+    user.save(update_fields=["full_name"])  # the folded text follows a partial save too
+    html = client.get(reverse("accounts:user_list"), {"q": "tran thi hoa"}).content.decode()
+    assert "nvduc" in html
+    assert (
+        "nvduc" not in client.get(reverse("accounts:user_list"), {"q": "nguyen"}).content.decode()
+    )
+
+
 def test_the_user_list_refuses_a_unit_out_of_scope(client, cast, admin_a):
     response = login(client, admin_a).get(reverse("accounts:user_list"), {"unit": "T01"})
     assert response.status_code == 400
