@@ -27,11 +27,11 @@ class FastJSONField(models.JSONField):
         return super().select_format(compiler, sql, params)
 
     def from_db_value(self, value, expression, connection):
-        if isinstance(value, (str, bytes)) and self.decoder is None:
+        if not isinstance(value, (str, bytes)):
+            return value  # None, or already decoded by the driver
+        if self.decoder is None:
             try:
                 return orjson.loads(value)
             except orjson.JSONDecodeError:
                 pass
-        elif value is not None and not isinstance(value, (str, bytes)):
-            return value  # already decoded by the driver
         return super().from_db_value(value, expression, connection)

@@ -235,18 +235,16 @@ def _write(form, period, version, parsed, user, accept_history, is_demo, warning
                 for r in created.values()
             ],
         )
-        if earlier:
-            rebuild(form, period.key)  # drafts turned accepted: recount from the reports
-        else:
-            today = timezone.localtime(now).date()
-            tally = Tally()
-            for (unit, _r, _v, _t), (report, values, _texts) in zip(parsed, touched, strict=True):
-                tally.add(
-                    report.path, S.ACCEPTED, unit.level.code, True, today > report.deadline, values
-                )
-            _merge(form, period.key, tally)
-    else:
-        _count_new_drafts(form, period, list(created.values()))
+    # Only the new reports change the roll-up: an existing draft or returned report whose
+    # figures were replaced keeps its status, and such reports count no figures.
+    today = timezone.localtime(now).date()
+    tally = Tally()
+    for unit, report, values, _texts in parsed:
+        if report is None:
+            new = created[unit.pk]
+            late = accept_history and today > new.deadline
+            tally.add(new.path, status, unit.level.code, accept_history, late, values)
+    _merge(form, period.key, tally)
     _audit_bulk(form, period, touched, created, accept_history)
     return BulkResult(len(created), len(touched) - len(created), values_written, warnings)
 
@@ -266,33 +264,6 @@ def _insert_values(touched, ind_ids):
     fields = [ReportValue._meta.get_field(n) for n in ("report", "indicator", "value")]
     insert_values(ReportValue, fields, rows(), prepare=False)
     return written
-
-
-def _count_new_drafts(form, period, reports):
-    per_node = defaultdict(int)
-    codes = set()
-    for r in reports:
-        for c in rollup.path_codes(r.path):
-            per_node[c] += 1
-            codes.add(c)
-    if not per_node:
-        return
-    ids = dict(Unit.objects.filter(code__in=codes).values_list("code", "id"))
-    rows = {
-        r.node_id: r
-        for r in Rollup.objects.filter(form=form, period_key=period.key, node_id__in=ids.values())
-    }
-    fresh = []
-    for code, n in per_node.items():
-        row = rows.get(ids[code])
-        if row is None:
-            fresh.append(
-                Rollup(node_id=ids[code], form=form, period_key=period.key, statuses={S.DRAFT: n})
-            )
-        else:
-            row.statuses[S.DRAFT] = row.statuses.get(S.DRAFT, 0) + n
-    Rollup.objects.bulk_create(fresh, batch_size=2000)
-    Rollup.objects.bulk_update(list(rows.values()), ["statuses"], batch_size=2000)
 
 
 def _audit_bulk(form, period, touched, created, accept_history):
@@ -450,8 +421,10 @@ def _merge(form, period_key, tally, batch=2000):
                 continue
             row.statuses = dict(Counter(row.statuses) + Counter(statuses))
             row.late += late
-            row.accepted = _as_bucket(_merge_bucket(_parsed(row.accepted), _parsed(accepted)))
-            row.counted = _as_bucket(_merge_bucket(_parsed(row.counted), _parsed(counted)))
+            if accepted:
+                row.accepted = _as_bucket(_merge_bucket(_parsed(row.accepted), _parsed(accepted)))
+            if counted:
+                row.counted = _as_bucket(_merge_bucket(_parsed(row.counted), _parsed(counted)))
         insert_rows(Rollup, fresh)
         Rollup.objects.bulk_update(
             list(rows.values()), ["statuses", "late", "accepted", "counted"], batch_size=500
@@ -498,28 +471,6 @@ def _parsed(bucket):
 def _as_bucket(acc):
     s = rollup._s
     return {code: [s(total), n, s(low), s(high)] for code, (total, n, low, high) in acc.items()}
-
-
-@transaction.atomic
-def rebuild(form, period_key):
-    """Replace a period's Rollup rows by a from-scratch computation."""
-    fresh = recompute(form, period_key)
-    Rollup.objects.filter(form=form, period_key=period_key).delete()
-    Rollup.objects.bulk_create(
-        [
-            Rollup(
-                node_id=nid,
-                form=form,
-                period_key=period_key,
-                statuses=v["statuses"],
-                late=v["late"],
-                accepted=v["accepted"],
-                counted=v["counted"],
-            )
-            for nid, v in fresh.items()
-        ],
-        batch_size=2000,
-    )
 
 
 def _is_top_admin(user):

@@ -108,7 +108,7 @@ def children_on(node, period):
 
 @lru_cache(maxsize=512)
 def _children_units(stamp, day, node_id):
-    ids = history.children_on(node_id, day)
+    ids = history.child_ids_on(node_id, day)
     if not ids:
         return ()
     levels = Level.objects.in_bulk()  # five rows, instead of a join and a Level per child

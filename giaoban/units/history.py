@@ -228,7 +228,7 @@ def paths_on(day):
     return dict(_paths(_stamp(), _day(day)))
 
 
-def children_on(unit, day):
+def child_ids_on(unit, day):
     """Ids of the units directly under `unit` (a Unit or an id) on `day`, ordered by code."""
     return _children(_stamp(), _day(day)).get(getattr(unit, "pk", unit), ())
 
