@@ -201,10 +201,11 @@ def timed(fn, repeat, before=None):
 
 def forget_figures():
     """Empty the roll-up's process memos (bucket text → figures, text → Decimal)."""
-    from giaoban.reports import rollup
+    from giaoban.reports import buckets, rollup
 
     rollup._text_totals.cache_clear()
-    rollup._decimal.cache_clear()
+    rollup._text_counts.cache_clear()
+    buckets.shared_decimal.cache_clear()
 
 
 @contextmanager
@@ -496,7 +497,8 @@ def accept_sample(args, form):
     The bench leader holds a leader role at every sample commune (to submit) and at its
     parent on the period's end date, the district (to accept).
     """
-    from giaoban.reports import rollup, workflow
+    from giaoban.core import paths
+    from giaoban.reports import workflow
     from giaoban.reports.models import Report, Rollup
     from giaoban.units import history
     from giaoban.units.models import Unit
@@ -520,7 +522,7 @@ def accept_sample(args, form):
             with samples.one():
                 workflow.accept(report, leader)
     after = _root_total(Rollup, form, key)
-    depth = len(rollup.path_codes(reports[0].path))
+    depth = len(paths.codes(reports[0].path))
     say(
         f"accept one commune report ({len(reports)} reports of {key}, {depth} roll-up rows "
         f"each): {samples.text()}; ministry total of GD01 {before} → {after}"
@@ -617,8 +619,8 @@ def numpy_floor(args, form, root):
     over an in-memory array of the same accepted values: the floor for any design."""
     import numpy as np
 
+    from giaoban.core.paths import PATH_SEP
     from giaoban.reports.models import Report, ReportValue
-    from giaoban.units.models import PATH_SEP
 
     key = PERIODS[-1]
     codes = list(form.current_version().indicators.values_list("code", flat=True))

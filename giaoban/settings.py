@@ -1,7 +1,6 @@
 """One settings module; everything that differs between machines comes from the environment."""
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -13,8 +12,40 @@ BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SECRET_KEY = "giaoban-insecure-default-key-for-demo-and-tests-only"  # noqa: S105
 
 
-def envbool(name, default="False"):
-    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def envbool(name, default=False):
+    """A yes/no setting. Anything but the words below stops start-up, naming the variable:
+    a typo such as GIAOBAN_HTTPS=Ture must never quietly mean "off"."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} không hợp lệ: chỉ nhận 1/0, true/false, yes/no hoặc on/off "
+        f"(invalid boolean; use one of {', '.join(TRUE_WORDS + FALSE_WORDS)})."
+    )
+
+
+def envint(name, default, minimum=0):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} không hợp lệ: cần một số nguyên từ {minimum} trở lên."
+        )
+    return value
 
 
 def envlist(name, default=""):
@@ -27,7 +58,8 @@ DATA_DIR = Path(os.environ.get("GIAOBAN_DATA_DIR", BASE_DIR.parent / "data")).re
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ.get("GIAOBAN_SECRET_KEY", DEFAULT_SECRET_KEY)
-TESTING = "pytest" in sys.modules or envbool("GIAOBAN_TESTING")
+# Set by the test settings (tests/settings.py) and by the benchmarks, never guessed.
+TESTING = envbool("GIAOBAN_TESTING")
 if SECRET_KEY == DEFAULT_SECRET_KEY and not (DEBUG or DEMO or TESTING):
     # Production must never sign sessions with a key that is published in the source.
     raise ImproperlyConfigured(
@@ -37,8 +69,9 @@ if SECRET_KEY == DEFAULT_SECRET_KEY and not (DEBUG or DEMO or TESTING):
 ALLOWED_HOSTS = envlist("GIAOBAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("GIAOBAN_CSRF_TRUSTED_ORIGINS")
 
+# Django's admin is not installed: every change goes through the app's own pages, which
+# check scope, speak Vietnamese and are audited (docs/decisions.md).
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,12 +79,18 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    # Foundation
     "giaoban.core",
     "giaoban.audit",
     "giaoban.units",
     "giaoban.accounts",
+    "giaoban.jobs",
+    "giaoban.notifications",
+    # Domain apps
     "giaoban.reports",
+    # API and shell
     "giaoban.api",
+    "giaoban.shell",
 ]
 
 MIDDLEWARE = [
@@ -84,7 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "giaoban.core.context_processors.shell",
+                "giaoban.shell.context_processors.shell",
             ],
         },
     },
@@ -130,7 +169,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("GIAOBAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = envint("GIAOBAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -181,10 +220,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Behind a TLS terminator on the intranet; GIAOBAN_HTTPS=0 for plain-HTTP demo and tests.
-HTTPS = envbool("GIAOBAN_HTTPS", "False" if (DEBUG or DEMO or TESTING) else "True")
+HTTPS = envbool("GIAOBAN_HTTPS", not (DEBUG or DEMO or TESTING))
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = HTTPS and envbool("GIAOBAN_SSL_REDIRECT", "True")
+SECURE_SSL_REDIRECT = HTTPS and envbool("GIAOBAN_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -202,3 +241,38 @@ LOGGING = {
 # "ninja" as an app makes ninja render its docs page from its bundled templates and
 # static files (Swagger UI) instead of loading them from a CDN.
 INSTALLED_APPS += ["ninja"]
+
+# --- E-mail (thư điện tử): notifications are mailed by `giaoban jobs`, never in a request ---
+SMTP_HOST = os.environ.get("GIAOBAN_SMTP_HOST", "").strip()
+DEFAULT_FROM_EMAIL = os.environ.get("GIAOBAN_EMAIL_FROM", "").strip() or "giaoban@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the site as users reach it, for the links in e-mails.
+GIAOBAN_SITE_URL = os.environ.get("GIAOBAN_SITE_URL", "").strip().rstrip("/")
+if GIAOBAN_SITE_URL and not GIAOBAN_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"GIAOBAN_SITE_URL={GIAOBAN_SITE_URL!r} không hợp lệ: cần bắt đầu bằng http:// "
+        "hoặc https://, ví dụ https://giaoban.intranet."
+    )
+GIAOBAN_EMAIL_ENABLED = bool(SMTP_HOST) or DEMO
+SMTP_OPTIONS = {
+    "host": SMTP_HOST or "localhost",
+    "port": envint("GIAOBAN_SMTP_PORT", 25, minimum=1),
+    "username": os.environ.get("GIAOBAN_SMTP_USER", ""),
+    "password": os.environ.get("GIAOBAN_SMTP_PASSWORD", ""),
+    "use_tls": envbool("GIAOBAN_SMTP_TLS"),
+    "timeout": 30,
+}
+# Django 6.1 configures e-mail through MAILERS (the EMAIL_* settings are deprecated).
+# The demo, and development without a mail server, print e-mails on the console. In
+# production without GIAOBAN_SMTP_HOST e-mail is off (nothing is mailed) and the mailer
+# stays Django's SMTP default on localhost: `check --deploy` rejects a console backend.
+# The tests use Django's in-memory outbox whatever is set here.
+if DEMO or (DEBUG and not SMTP_HOST):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": SMTP_OPTIONS,
+        }
+    }

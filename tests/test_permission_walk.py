@@ -27,7 +27,11 @@ What must hold:
 - in scope gets 200 (or a redirect, or 405 for a POST-only URL): a 403/404 there means the
   walk fed the URL the wrong object, so the out-of-scope check would prove nothing;
 - whatever page answers 200, it names nothing outside the actor's subtree (LEAK_MARKERS);
-- nothing ever answers 5xx.
+- nothing ever answers 5xx;
+- no GET, by anyone, changes any table (a GET never writes), and no refused request
+  (anonymous, out of scope) changes any table;
+- whatever a POST does change in an audited model's table comes with its audit entry
+  (tests/test_walk_writes.py makes every write succeed and checks the same).
 """
 
 import fnmatch
@@ -42,6 +46,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from giaoban.accounts.models import ApiToken, RoleAssignment
+from tests import dbstate
 from tests.conftest import make_user
 
 # Django's own admin is staff-only, guarded by its own is_staff checks, and not part of
@@ -192,6 +197,36 @@ def units_with_reports(w, side):
     return codes
 
 
+def own_notifications(w, side):
+    """Notifications are personal: the in-scope actor marks their own; anybody else's is a
+    404 (or changes nothing)."""
+    from giaoban.notifications.models import Notification
+
+    def one(user):
+        return Notification.objects.create(user=user, kind="walk", title="Thông báo thử").pk
+
+    if side == "in":
+        return [one(w.in_actor)]
+    return [one(w.sibling_officer), one(w.officer_a), one(w.officer_b)]
+
+
+def failed_jobs(w, side):
+    """Background jobs belong to nobody's subtree: only administrators at the top see them."""
+    from django.utils import timezone
+
+    from giaoban.jobs.models import Job
+
+    job = Job.objects.create(
+        kind="walk.failing",
+        key=f"walk:{side}",
+        run_at=timezone.now(),
+        status=Job.Status.FAILED,
+        attempts=3,
+        last_error="RuntimeError: thử",
+    )
+    return [job.pk]
+
+
 def demo_form_part(attribute):
     """An object of the demo form's current version (section, indicator, …), by pk."""
 
@@ -232,7 +267,7 @@ REPORTS_API = ("api:report_*", "api:rollup_*", "api:completeness_*")
 
 # The first rule matching the URL's name and argument wins.
 KWARG_RULES = [
-    Rule(("api:report_*",), "code", units_with_reports),
+    Rule(("api:report_*", "reports:report_docx"), "code", units_with_reports),
     Rule(("*",), "code", unit_codes),
     Rule(FORM_ADMIN, "form", report_forms),
     Rule(("reports:*",), "form", report_forms, scoped=False),  # every unit reports on it
@@ -245,6 +280,8 @@ KWARG_RULES = [
     Rule(("reports:narrative_*",), "pk", demo_form_part("narratives")),
     Rule(("reports:rule_*",), "pk", demo_form_part("rules")),
     Rule(("accounts:token_*",), "pk", own_api_tokens),
+    Rule(("notifications:read",), "pk", own_notifications),
+    Rule(("jobs:retry",), "pk", failed_jobs),
     Rule(("accounts:role_remove",), "pk", role_assignments),
     Rule(("accounts:user_*", "accounts:role_add"), "pk", users),
 ]
@@ -289,6 +326,7 @@ def urls_for(entry, w, side):
 # Pages whose in-scope user is not a province user: (route pattern, cast user, why).
 IN_SCOPE_ACTORS = [
     ("bao-cao/mau/*", "ministry_admin", "report forms are edited by administrators at the top"),
+    ("cong-viec-nen/*", "ministry_admin", "background jobs are run by administrators at the top"),
 ]
 
 
@@ -348,6 +386,20 @@ def ids(entry):
     return entry.name
 
 
+def request(client, method, url, data=None, follow=False, writes=False):
+    """One request; GETs (and, unless `writes`, POSTs) must leave every table unchanged,
+    and a POST's changes to audited models must be audited."""
+    before, since = dbstate.fingerprint(), dbstate.last_entry_id()
+    response = getattr(client, method)(url, data or {}, follow=follow)
+    tables = dbstate.changed(before, dbstate.fingerprint())
+    if method == "get" or not writes:
+        assert not tables, f"{method.upper()} {url} wrote to {tables}"
+    else:
+        missing = dbstate.unaudited_changes(tables, since)
+        assert not missing, f"POST {url} changed {missing} without an audit entry"
+    return response
+
+
 def client_for(user=None):
     client = Client()
     if user is not None:
@@ -378,7 +430,8 @@ def test_anonymous(entry, world):
     client = client_for()
     for url in urls_for(entry, world, "in"):
         for method in ("get", "post"):
-            response = getattr(client, method)(url)
+            # Signing in is the one write an anonymous visitor makes (axes counts attempts).
+            response = request(client, method, url, writes=entry.name == "login")
             status = response.status_code
             assert status < 500, f"{method.upper()} {url} → {status}"
             if entry.name in PUBLIC:
@@ -396,7 +449,7 @@ def test_anonymous(entry, world):
 def test_in_scope(entry, world):
     actor = in_actor(entry, world)
     for url in urls_for(entry, world, "in"):
-        response = client_for(actor).get(url)
+        response = request(client_for(actor), "get", url)
         status = response.status_code
         if entry.name in ALWAYS_404:
             assert status == 404
@@ -408,7 +461,7 @@ def test_in_scope(entry, world):
         if status == 200:
             assert_names_nothing_outside(response, actor, url)
         # An empty form must be refused politely, never with a server error.
-        response = client_for(actor).post(url)
+        response = request(client_for(actor), "post", url, writes=True)
         assert response.status_code < 500, f"POST {url} → {response.status_code}"
 
 
@@ -421,14 +474,14 @@ def test_out_of_scope(entry, world):
         # (a redirect is followed: it may lead to their unit's page, never to another's).
         (url,) = urls_for(entry, world, "in")
         for probe in PROBES:
-            response = client.get(url, probe, follow=True)
+            response = request(client, "get", url, probe, follow=True)
             assert response.status_code < 500, f"GET {url} {probe}"
             if response.status_code == 200:
                 assert_names_nothing_outside(response, actor, f"{url} {probe}", probe)
         return
     for url in urls_for(entry, world, "out"):
         for method in ("get", "post"):
-            status = getattr(client, method)(url).status_code
+            status = request(client, method, url).status_code
             assert status in (403, 404, 405), (
                 f"LEAK: {actor.username} (every role at {world.commune_a1.code}) "
                 f"{method.upper()} {url} → {status}"

@@ -3,14 +3,23 @@
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from giaoban.core import scope
+from giaoban.core import roles
 from giaoban.core.models import NFCModel
+from giaoban.core.scope import ScopedQuerySet
 from giaoban.core.text import fold
+
+
+class UserQuerySet(ScopedQuerySet):
+    scope_paths = ("unit__path",)
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    """Django's user manager (create_user…) with the scoped queryset."""
 
 
 class User(NFCModel, AbstractUser):
@@ -27,11 +36,17 @@ class User(NFCModel, AbstractUser):
         verbose_name=_("đơn vị"),
     )
 
+    # Django's flags, named for what they mean here (Django's admin is not installed).
+    is_staff = models.BooleanField(_("vào trang quản trị Django"), default=False)
+    is_superuser = models.BooleanField(_("toàn quyền hệ thống (Django)"), default=False)
+
     # Name, position, login and e-mail folded (no diacritics, lower case), so that
     # "nguyen van duc" finds "Nguyễn Văn Đức" in the user list.
     search_text = models.CharField(max_length=600, editable=False, default="")
 
     SEARCHED = ("username", "full_name", "position", "email")
+
+    objects = ScopedUserManager()
 
     class Meta:
         verbose_name = _("người dùng")
@@ -54,19 +69,18 @@ class User(NFCModel, AbstractUser):
         return [ra.role for ra in self.role_assignments.all() if ra.unit_id == unit.pk]
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        return self.filter(scope.scope_q(user, action))
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    scope_paths = ("unit__path",)
 
 
 class RoleAssignment(NFCModel):
     """Vai trò — one role of one user at one unit; it covers that unit's subtree."""
 
     class Role(models.TextChoices):
-        ADMIN = scope.ADMIN, _("Quản trị")
-        LEADER = scope.LEADER, _("Lãnh đạo (phê duyệt)")
-        OFFICER = scope.OFFICER, _("Cán bộ chuyên trách (nhập liệu)")
-        VIEWER = scope.VIEWER, _("Xem")
+        ADMIN = roles.ADMIN, _("Quản trị")
+        LEADER = roles.LEADER, _("Lãnh đạo (phê duyệt)")
+        OFFICER = roles.OFFICER, _("Cán bộ chuyên trách (nhập liệu)")
+        VIEWER = roles.VIEWER, _("Xem")
 
     user = models.ForeignKey(
         User,
@@ -95,6 +109,10 @@ class RoleAssignment(NFCModel):
         return f"{self.user} — {self.get_role_display()} — {self.unit.short_name}"
 
 
+class ApiTokenQuerySet(ScopedQuerySet):
+    scope_paths = ("user__unit__path",)
+
+
 def _hash(key):
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -102,13 +120,18 @@ def _hash(key):
 class ApiToken(NFCModel):
     """Khóa truy cập API — only its SHA-256 is stored; the key is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("người dùng")
+    )
     name = models.CharField(_("tên khóa"), max_length=100)
-    prefix = models.CharField(max_length=8, editable=False)
+    prefix = models.CharField(_("đầu khóa"), max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     expires = models.DateTimeField(_("hết hạn"), null=True, blank=True)
-    last_used = models.DateTimeField(null=True, blank=True)
+    # Recorded on writes only (POST…): a GET never writes to the database.
+    last_used = models.DateTimeField(_("dùng để ghi lần cuối"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("khóa API")

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from giaoban.accounts.forms import (
     OwnPasswordForm,
@@ -25,9 +25,10 @@ from giaoban.accounts.forms import (
 )
 from giaoban.accounts.models import ApiToken, RoleAssignment, User
 from giaoban.audit.registry import write as audit_write
-from giaoban.core.scope import ADMINISTER, role_paths, scope_q
+from giaoban.core.paths import subtree_q
+from giaoban.core.scope import ADMINISTER, get_in_scope_or_404, may, save_in_scope
 from giaoban.core.text import fold
-from giaoban.units.models import Unit, subtree_q
+from giaoban.units.models import Unit
 
 USERS_PAGE_SIZE = 50
 
@@ -53,6 +54,7 @@ def _render_profile(request, password_form=None, token_form=None, new_key=None, 
 
 
 @login_required
+@require_GET
 def profile(request):
     return _render_profile(request)
 
@@ -98,26 +100,24 @@ def token_revoke(request, pk):
 
 
 def _require_admin(request):
-    if not role_paths(request.user, ADMINISTER):
+    if not may(request.user, ADMINISTER):
         raise PermissionDenied
 
 
 def _users(request):
     _require_admin(request)
-    return User.objects.filter(scope_q(request.user, ADMINISTER, field="unit__path"))
+    return User.objects.restrict(request.user, ADMINISTER)
 
 
 def _get_user(request, pk):
-    return get_object_or_404(_users(request).select_related("unit"), pk=pk)
-
-
-def _in_scope(request, user):
-    """Re-read after a save: moving a user out of the admin's subtree rolls the change back."""
-    if not _users(request).filter(pk=user.pk).exists():
-        raise PermissionDenied
+    _require_admin(request)
+    return get_in_scope_or_404(
+        User.objects.select_related("unit"), request.user, ADMINISTER, pk=pk, message=""
+    )
 
 
 @login_required
+@require_GET
 def user_list(request):
     users = _users(request)
     form = UserFilterForm(request.GET or None, admin=request.user)
@@ -161,9 +161,8 @@ def user_create(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                user = form.save()
-                _in_scope(request, user)
+            # Creating a user outside the admin's subtree rolls everything back.
+            user = save_in_scope(request.user, ADMINISTER, form.save)
             messages.success(request, _("Đã tạo tài khoản %(name)s.") % {"name": user.username})
             return redirect("accounts:user_edit", pk=user.pk)
         status = 400
@@ -198,9 +197,7 @@ def user_edit(request, pk):
     form = UserForm(request.POST, instance=target, admin=request.user)
     if not form.is_valid():
         return _render_user_page(request, target, form=form, status=400)
-    with transaction.atomic():
-        user = form.save()
-        _in_scope(request, user)
+    user = save_in_scope(request.user, ADMINISTER, form.save)
     messages.success(request, _("Đã lưu tài khoản %(name)s.") % {"name": user.username})
     return redirect("accounts:user_edit", pk=user.pk)
 
@@ -269,9 +266,8 @@ def role_add(request, pk):
 @require_POST
 def role_remove(request, pk):
     _require_admin(request)
-    assignment = get_object_or_404(
-        RoleAssignment.objects.restrict(request.user, ADMINISTER).select_related("user", "unit"),
-        pk=pk,
+    assignment = get_in_scope_or_404(
+        RoleAssignment.objects.select_related("user", "unit"), request.user, ADMINISTER, pk=pk
     )
     target = assignment.user
     if target.pk == request.user.pk and assignment.role == RoleAssignment.Role.ADMIN:

@@ -135,7 +135,8 @@ def install(api):
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 
     def on_not_found(request, exc):
-        return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
+        message = str(exc) or _("Không tìm thấy.")
+        return api.create_response(request, {"detail": message}, status=404)
 
     def on_too_big(request, exc):
         message = _(

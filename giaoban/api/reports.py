@@ -36,8 +36,8 @@ from giaoban.api.report_schemas import (
 )
 from giaoban.api.schemas import ErrorOut, UnitCode, ValidationErrorOut
 from giaoban.api.units import CODE_PARAM, get_visible_unit, unit_ref
-from giaoban.core import scope
-from giaoban.reports import bulk, periods, rollup, services, versioning, workflow
+from giaoban.core import periods, roles, scope
+from giaoban.reports import bulk, rollup, services, versioning, workflow
 from giaoban.reports.models import Report, ReportForm
 from giaoban.reports.workflow import WorkflowError
 from giaoban.units.models import Unit
@@ -297,7 +297,7 @@ def report_values(
         )
     if not form_obj.is_active:
         raise ApiError(409, _("Mẫu báo cáo này đã ngừng sử dụng, không nhận số liệu mới."))
-    if payload.accept_history and not versioning.is_top_admin(user):
+    if payload.accept_history and not roles.is_top_admin(user):
         raise ApiError(403, _("Chỉ quản trị viên cấp Bộ được nhập số liệu lịch sử đã duyệt."))
     if not payload.accept_history and period_obj.start > timezone.localdate():
         raise errors.field_error(

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
-from giaoban.api.errors import ApiError, field_error
+from giaoban.api.errors import field_error
 from giaoban.api.schemas import (
     ErrorOut,
     LineageOut,
@@ -29,12 +29,9 @@ def visible_units(request):
 
 def get_visible_unit(request, code):
     """The unit, or a 404 that reads the same whether it is missing or out of scope."""
-    unit = visible_units(request).filter(code=code).first()
-    if unit is None:
-        raise ApiError(
-            404, _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của bạn.") % {"code": code}
-        )
-    return unit
+    message = _("Không tìm thấy đơn vị “%(code)s” trong phạm vi của đồng chí.") % {"code": code}
+    units = Unit.objects.select_related("level", "parent")
+    return scope.get_in_scope_or_404(units, request.auth, scope.VIEW, message=message, code=code)
 
 
 def unit_ref(unit):

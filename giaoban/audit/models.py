@@ -4,16 +4,20 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from giaoban.core.scope import AUDIT, ScopedQuerySet
+
 
 class AppendOnlyError(Exception):
     pass
 
 
-class AuditQuerySet(models.QuerySet):
-    def restrict(self, user, action="audit"):
-        from giaoban.core.scope import scope_q
+class AuditQuerySet(ScopedQuerySet):
+    """Entries are placed by the path of the object's unit when it changed (`unit_path`)."""
 
-        return self.filter(scope_q(user, action, field="unit_path"))
+    scope_paths = ("unit_path",)
+
+    def restrict(self, user, action=AUDIT):
+        return super().restrict(user, action)
 
     def update(self, **kwargs):
         raise AppendOnlyError("Nhật ký chỉ được ghi thêm.")
@@ -29,6 +33,7 @@ class AuditEntry(models.Model):
         DELETE = "delete", _("Xóa")
         TRANSITION = "transition", _("Chuyển trạng thái")
         IMPORT = "import", _("Nhập dữ liệu")
+        NOTIFY = "notify", _("Gửi nhắc việc")
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -1,26 +1,30 @@
 """Nhật ký thay đổi: the audit trail of the user's subtree, for leaders and administrators."""
 
 import datetime
+import re
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from giaoban.audit import registry
 from giaoban.audit.forms import AuditFilterForm, model_name
 from giaoban.audit.models import AuditEntry
+from giaoban.core.formatting import format_date, format_datetime, format_number, to_decimal
+from giaoban.core.paths import subtree_q
 from giaoban.core.scope import AUDIT, VIEW, role_paths
-from giaoban.units.models import Unit, subtree_q
+from giaoban.units.models import Unit
 
 PAGE_SIZE = 50
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def _filtered(entries, data):
@@ -47,24 +51,42 @@ def _filtered(entries, data):
 
 def _shown(name, value):
     # A new or deleted object is described by its filled-in fields; its row id says nothing.
-    return name != "id" and value not in (None, "")
+    return name != "id" and value not in (None, "", [], {})
+
+
+def _field_of(label, name):
+    """The model field an entry's key names (attname or name, m2m included), or None."""
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
+        if name in (field.attname, field.name):
+            return field
+    return None
 
 
 class _Labels:
-    """Turns stored snapshots into what a reader understands: field names and values."""
+    """Turns stored snapshots into what a reader understands: field names and values, in
+    Vietnamese, with related objects named (units only inside the reader's scope)."""
 
     def __init__(self, user, entries):
-        self.user = user
         self.fields = {}
-        wanted = {}
+        self.extra = {}  # (model label, key) → label from the model's registration
+        wanted, keys = {}, {}
         for entry in entries:
-            for name, *_values in self._raw_changes(entry):
+            for name, *values in self._raw_changes(entry):
                 field = self._field(entry.model, name)
-                if isinstance(field, models.ForeignKey):
+                if field is None:
+                    keys.setdefault(entry.model, set()).add(name)
+                elif field.is_relation:
                     ids = wanted.setdefault(field.related_model, set())
-                    ids.update(v for v in _values if v not in (None, ""))
+                    for value in values:
+                        ids.update(value if isinstance(value, list) else [value])
+        self._label_extra(keys)
         self.names = {}
         for model, ids in wanted.items():
+            ids = {i for i in ids if i not in (None, "")}
             if model is Unit:
                 # Units outside the reader's scope stay as bare numbers.
                 qs = Unit.objects.restrict(user, VIEW)
@@ -73,56 +95,85 @@ class _Labels:
             for obj in qs.filter(pk__in=ids):
                 self.names[(model, obj.pk)] = str(obj)
 
+    def _label_extra(self, keys):
+        for label, names in keys.items():
+            try:
+                reg = registry.registration(apps.get_model(label))
+            except (LookupError, ValueError):
+                reg = None
+            found = reg.labels(sorted(names)) if reg and reg.labels else {}
+            for name in names:
+                self.extra[(label, name)] = found.get(name)
+
     @staticmethod
     def _raw_changes(entry):
-        if entry.action == AuditEntry.Action.CREATE:
+        if entry.action == AuditEntry.Action.CREATE or (entry.before is None and entry.after):
             return [(k, None, v) for k, v in (entry.after or {}).items() if _shown(k, v)]
         if entry.action == AuditEntry.Action.DELETE:
             return [(k, v, None) for k, v in (entry.before or {}).items() if _shown(k, v)]
         return entry.changed_fields()
 
-    def _field(self, label, attname):
-        key = (label, attname)
+    def _field(self, label, name):
+        key = (label, name)
         if key not in self.fields:
-            field = None
-            try:
-                model = apps.get_model(label)
-                for candidate in model._meta.concrete_fields:
-                    if candidate.attname == attname:
-                        field = candidate
-                        break
-            except (LookupError, ValueError, FieldDoesNotExist):
-                field = None
-            self.fields[key] = field
+            self.fields[key] = _field_of(label, name)
         return self.fields[key]
+
+    def _related(self, field, value):
+        if isinstance(value, list):
+            return ", ".join(self._related(field, v) for v in value) or "—"
+        return self.names.get((field.related_model, value), f"#{value}")
 
     def value(self, field, value):
         if value is None or value == "":
             return "—"
-        if isinstance(field, models.ForeignKey):
-            return self.names.get((field.related_model, value), f"#{value}")
-        if isinstance(field, models.BooleanField):
+        if isinstance(value, bool):
             return _("Có") if value else _("Không")
+        if field is None:
+            return self._plain(value)
+        if field.is_relation:
+            return self._related(field, value)
         if getattr(field, "choices", None):
-            return dict(field.flatchoices).get(value, value)
+            return str(dict(field.flatchoices).get(value, value))
         if isinstance(field, models.DateTimeField) and isinstance(value, str):
             parsed = parse_datetime(value)
             if parsed is not None:
-                return date_format(timezone.localtime(parsed), "d/m/Y H:i")
+                return format_datetime(parsed)
         elif isinstance(field, models.DateField) and isinstance(value, str):
             parsed = parse_date(value)
             if parsed is not None:
-                return date_format(parsed, "d/m/Y")
+                return format_date(parsed)
+        elif isinstance(field, (models.DecimalField, models.IntegerField, models.FloatField)):
+            return format_number(value)
+        return self._plain(value)
+
+    @staticmethod
+    def _plain(value):
+        """A value with no field to go by: numbers the Vietnamese way, lists joined."""
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(v) for v in value) or "—"
+        if isinstance(value, dict):
+            return "; ".join(f"{k}: {v}" for k, v in value.items()) or "—"
+        number = to_decimal(value) if isinstance(value, (int, float, str)) else None
+        if number is not None and (not isinstance(value, str) or NUMBER.match(value)):
+            return format_number(number)
         return str(value)
+
+    def label(self, model, name):
+        field = self._field(model, name)
+        if field is not None:
+            text = str(field.verbose_name)
+        else:
+            text = self.extra.get((model, name)) or name
+        return text[:1].upper() + text[1:]
 
     def changes(self, entry):
         rows = []
         for name, before, after in self._raw_changes(entry):
             field = self._field(entry.model, name)
-            label = str(field.verbose_name) if field is not None else name
             rows.append(
                 {
-                    "field": label[:1].upper() + label[1:],
+                    "field": self.label(entry.model, name),
                     "before": self.value(field, before) if before is not None else None,
                     "after": self.value(field, after) if after is not None else None,
                 }

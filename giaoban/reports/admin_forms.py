@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from giaoban.core.formatting import MINUS, format_number
 from giaoban.reports import versioning
 from giaoban.reports.models import (
     Indicator,
@@ -35,7 +36,7 @@ class VietnameseDecimalField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            text = value.strip().replace("\u00a0", "").replace(" ", "")
+            text = value.strip().replace("\u00a0", "").replace(" ", "").replace(MINUS, "-")
             if "," in text and "." in text:
                 text = text.replace(".", "").replace(",", ".")
             elif "," in text:
@@ -44,10 +45,9 @@ class VietnameseDecimalField(forms.DecimalField):
         return super().to_python(value)
 
     def prepare_value(self, value):
-        from giaoban.reports.templatetags.vnformat import format_number
-
         if isinstance(value, Decimal):
-            return format_number(value).replace(".", "").replace("\u2212", "-")
+            # No thousands dots: "1.234" would read back as one point two three four.
+            return format_number(value).replace(".", "")
         return value
 
 
@@ -339,8 +339,6 @@ class RuleForm(VersionNoteMixin, forms.ModelForm):
 
 
 def _plain(value):
-    from giaoban.reports.templatetags.vnformat import format_number
-
     return format_number(value)
 
 

@@ -1,13 +1,27 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "giaoban.reports"
-    verbose_name = "Báo cáo định kỳ"
+    verbose_name = _("Báo cáo định kỳ")
 
     def ready(self):
-        from giaoban.reports.demo_data import register_demo
-        from giaoban.reports.versioning import register_audit
+        from giaoban.core import registry
+        from giaoban.reports import due, reminders
+        from giaoban.reports.auditing import register_audit
+        from giaoban.reports.demo_data import load_demo_reports
 
         register_audit()
-        register_demo()
+        registry.demo.register(load_demo_reports)
+        registry.due.register(due.contribution)
+        registry.jobs.register(reminders.schedule)
+        registry.nav.register(
+            registry.NavEntry(
+                key="reports",
+                label=_("Báo cáo định kỳ"),
+                url_name="reports:index",
+                description=_("Báo cáo định kỳ: nhập, gửi, duyệt, tổng hợp"),
+                order=20,
+            )
+        )

@@ -34,8 +34,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from giaoban.audit.context import acting_as
-from giaoban.core import scope
-from giaoban.reports import bulk, periods, rollup, workflow
+from giaoban.core import paths, periods, roles
+from giaoban.reports import bulk, workflow
 from giaoban.reports.demo_form import ensure_demo_form
 from giaoban.reports.models import Report, ReportEvent, Rollup
 from giaoban.units import history
@@ -259,15 +259,9 @@ def entry(unit, period, fields=None):
 
 
 def load_demo_reports(ctx):
-    """The `giaoban demo` loader (see giaoban/demo.py): demo reports as the demo admin."""
+    """The `giaoban demo` loader (registered in ReportsConfig.ready()): demo reports as the
+    demo admin."""
     load(ctx, ctx.users["quantri"], log=ctx.log)
-
-
-def register_demo():
-    """Add the loader to `giaoban demo`; called from ReportsConfig.ready()."""
-    from giaoban import demo
-
-    demo.register(load_demo_reports)
 
 
 def load(ctx, admin, today=None, log=print):
@@ -334,7 +328,7 @@ def _backdate(form, period, units):
     The bulk path stamps historical data with the moment of import, which would make
     every past report late. The demo spreads them over the days before each deadline
     instead (a few days after it for about one in twenty-five) in a few dozen grouped
-    updates, then sets the period's late counts to what `bulk.recompute` would find
+    updates, then sets the period's late counts to what `rollup.recompute` would find
     (the demo's tests check that) without recomputing every figure again.
     """
     tz = timezone.get_current_timezone()
@@ -349,7 +343,7 @@ def _backdate(form, period, units):
         shift = rng.randint(1, 4) if rng.random() < 0.04 else -rng.randint(0, 6)
         groups[(deadlines[level_id], shift, rng.randint(1, 3))].append(rid)
         if shift > 0:
-            for node in rollup.path_codes(path):
+            for node in paths.codes(path):
                 late[node] += 1
     for (deadline, shift, decide), ids in sorted(groups.items()):
         day = deadline + datetime.timedelta(days=shift)
@@ -460,10 +454,10 @@ def _walk(form, period, steps, root):
     actor = _system_user(root)
     with acting_as(user=actor, label=SYSTEM_USERNAME):
         grants = [
-            RoleAssignment.objects.get_or_create(user=actor, unit_id=pk, role=scope.LEADER)[0]
+            RoleAssignment.objects.get_or_create(user=actor, unit_id=pk, role=roles.LEADER)[0]
             for pk in sorted(needed)
         ]
-        actor.__dict__.pop("_role_rows", None)
+        roles.forget(actor)
         for unit, outcome in steps:
             report = workflow.submit(reports[unit.pk], actor)
             if outcome == "accepted":

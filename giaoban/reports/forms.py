@@ -5,44 +5,25 @@ Django's DecimalField, so that "1.234" and "12,5" mean what a Vietnamese officer
 the form only carries the raw text and shows figures back with Vietnamese separators.
 """
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from giaoban.core.formatting import format_number
+from giaoban.reports.validation import MAX_NUMBER_CHARS, MAX_TEXT_CHARS
+
 VALUE_PREFIX = "v-"
 TEXT_PREFIX = "t-"
-MAX_NUMBER_CHARS = 40
-MAX_TEXT_CHARS = 20000
 MAX_REASON_CHARS = 2000
 
 
-def format_number(value):
-    """A Decimal as Vietnamese offices write it: 1.234.567,5 (no trailing zeros)."""
+def input_text(value, indicator):
+    """A stored figure as the fill-in box shows it: 1.234 for whole numbers, 1234,5 for
+    decimals — never "1.234" for a decimal, which reads back as one point two three four."""
     if value is None:
         return ""
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    text = format(value.normalize(), "f")
-    sign = "-" if text.startswith("-") else ""
-    text = text.lstrip("-")
-    whole, _dot, fraction = text.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    out = sign + ".".join(groups)
-    return f"{out},{fraction}" if fraction else out
-
-
-def format_percent(value):
-    """+12,5% / −3% for a change in percent, "" when there is nothing to compare."""
-    if value is None:
-        return ""
-    sign = "+" if value > 0 else ("−" if value < 0 else "")
-    return f"{sign}{format_number(abs(value))}%"
+    text = format_number(value, empty="")
+    return text if indicator.value_type == "int" else text.replace(".", "")
 
 
 class EntryForm(forms.Form):
@@ -63,7 +44,7 @@ class EntryForm(forms.Form):
                 label=ind.name,
                 required=False,
                 max_length=MAX_NUMBER_CHARS,
-                initial=format_number(values.get(ind.code)),
+                initial=input_text(values.get(ind.code), ind),
                 widget=forms.TextInput(
                     attrs={
                         "inputmode": "decimal" if decimal else "numeric",
@@ -82,6 +63,7 @@ class EntryForm(forms.Form):
                 initial=texts.get(nar.code, ""),
                 widget=forms.Textarea(attrs={"rows": 5, "data-code": nar.code}),
             )
+        self.read_only = not editable
         if not editable:
             for f in self.fields.values():
                 f.disabled = True
@@ -90,24 +72,22 @@ class EntryForm(forms.Form):
         """({indicator code: raw text}, {narrative code: text}) of the fields sent.
 
         With `present` (the names in the request), only those fields: the autosave sends
-        just what changed, and a field left out is left as it is.
+        just what changed, and a field left out is left as it is. A field with an error
+        of its own (too long, a NUL character) is left out too: it keeps its stored value.
         """
         values, texts = {}, {}
         for ind in self.indicators:
             name = VALUE_PREFIX + ind.code
-            if present is None or name in present:
+            if (present is None or name in present) and name not in self.errors:
                 values[ind.code] = self.cleaned_data.get(name, "")
         for nar in self.narratives:
             name = TEXT_PREFIX + nar.code
-            if present is None or name in present:
+            if (present is None or name in present) and name not in self.errors:
                 texts[nar.code] = self.cleaned_data.get(name, "")
         return values, texts
 
-    def bound_for(self, code, kind="value"):
-        return self[(VALUE_PREFIX if kind == "value" else TEXT_PREFIX) + code]
-
     def size_errors(self):
-        """The form's own errors (over-long input) as (code, message) pairs naming the field."""
+        """The fields' own errors (too long, NUL) as (code, message) pairs naming the field."""
         out = []
         for name, errors in self.errors.items():
             code = name[len(VALUE_PREFIX) :]

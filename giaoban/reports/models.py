@@ -5,9 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from giaoban.core import periods
 from giaoban.core.fields import FastJSONField
 from giaoban.core.models import NFCModel
-from giaoban.reports import periods
+from giaoban.core.scope import ScopedQuerySet
 
 
 class ReportForm(NFCModel):
@@ -69,7 +70,9 @@ class ReportForm(NFCModel):
 class FormDeadline(models.Model):
     """Hạn báo cáo — days after the period end by which a level must submit."""
 
-    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="deadlines")
+    form = models.ForeignKey(
+        ReportForm, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("mẫu")
+    )
     level = models.ForeignKey(
         "units.Level", on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp")
     )
@@ -78,6 +81,8 @@ class FormDeadline(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["form", "level"], name="deadline_unique")]
         ordering = ["level__rank"]
+        verbose_name = _("hạn gửi báo cáo")
+        verbose_name_plural = _("hạn gửi báo cáo")
 
     def __str__(self):
         return f"{self.form.code}: {self.level} +{self.days_after_end}"
@@ -86,13 +91,17 @@ class FormDeadline(models.Model):
 class FormVersion(models.Model):
     """Phiên bản mẫu — frozen once a report uses it; editing then makes the next version."""
 
-    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="versions")
+    form = models.ForeignKey(
+        ReportForm, on_delete=models.CASCADE, related_name="versions", verbose_name=_("mẫu")
+    )
     number = models.PositiveIntegerField(_("phiên bản"))
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     note = models.CharField(_("ghi chú thay đổi"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["form", "number"]
+        verbose_name = _("phiên bản mẫu báo cáo")
+        verbose_name_plural = _("phiên bản mẫu báo cáo")
         constraints = [models.UniqueConstraint(fields=["form", "number"], name="version_unique")]
 
     def __str__(self):
@@ -106,13 +115,17 @@ class FormVersion(models.Model):
 class Section(NFCModel):
     """Mục — a numbered section of a form version."""
 
-    version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="sections")
+    version = models.ForeignKey(
+        FormVersion, on_delete=models.CASCADE, related_name="sections", verbose_name=_("phiên bản")
+    )
     number = models.CharField(_("số mục"), max_length=10)
     title = models.CharField(_("tên mục"), max_length=255)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         ordering = ["version", "order"]
+        verbose_name = _("mục của mẫu báo cáo")
+        verbose_name_plural = _("mục của mẫu báo cáo")
 
     def __str__(self):
         return f"{self.number}. {self.title}"
@@ -132,8 +145,15 @@ class Indicator(NFCModel):
         MAX = "max", _("Lớn nhất")
         NONE = "none", _("Không tổng hợp")
 
-    version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="indicators")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="indicators")
+    version = models.ForeignKey(
+        FormVersion,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("phiên bản"),
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("mục")
+    )
     code = models.CharField(_("mã chỉ tiêu"), max_length=30)
     name = models.CharField(_("tên chỉ tiêu"), max_length=255)
     unit_of_measure = models.CharField(_("đơn vị tính"), max_length=40)
@@ -144,11 +164,13 @@ class Indicator(NFCModel):
         _("cách tổng hợp"), max_length=5, choices=Aggregation.choices, default=Aggregation.SUM
     )
     is_main = models.BooleanField(_("chỉ tiêu chính (hiện trên bảng điều khiển)"), default=False)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         ordering = ["version", "section__order", "order"]
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="indicator_unique")]
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
 
     def __str__(self):
         return f"{self.code} — {self.name}"
@@ -157,16 +179,25 @@ class Indicator(NFCModel):
 class NarrativeField(NFCModel):
     """Phần thuyết minh — a free-text part of the report (results, shortcomings, proposals…)."""
 
-    version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="narratives")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="narratives")
+    version = models.ForeignKey(
+        FormVersion,
+        on_delete=models.CASCADE,
+        related_name="narratives",
+        verbose_name=_("phiên bản"),
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="narratives", verbose_name=_("mục")
+    )
     code = models.CharField(_("mã"), max_length=30)
     title = models.CharField(_("tiêu đề"), max_length=255)
     required = models.BooleanField(_("bắt buộc"), default=False)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         ordering = ["version", "section__order", "order"]
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="narrative_unique")]
+        verbose_name = _("phần thuyết minh")
+        verbose_name_plural = _("phần thuyết minh")
 
     def __str__(self):
         return self.title
@@ -186,37 +217,57 @@ class ValidationRule(NFCModel):
 
     OPERATORS = [(">=", "≥"), ("<=", "≤"), (">", ">"), ("<", "<"), ("==", "="), ("!=", "≠")]
 
-    version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="rules")
+    version = models.ForeignKey(
+        FormVersion, on_delete=models.CASCADE, related_name="rules", verbose_name=_("phiên bản")
+    )
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
     severity = models.CharField(
         _("mức độ"), max_length=8, choices=Severity.choices, default=Severity.ERROR
     )
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Indicator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chỉ tiêu"),
     )
     narrative = models.ForeignKey(
-        NarrativeField, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        NarrativeField,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("phần thuyết minh"),
     )
-    operator = models.CharField(max_length=2, choices=OPERATORS, blank=True)
+    operator = models.CharField(_("phép so sánh"), max_length=2, choices=OPERATORS, blank=True)
     other = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Indicator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chỉ tiêu so sánh"),
     )
-    min_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
-    max_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    min_value = models.DecimalField(
+        _("giá trị nhỏ nhất"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("giá trị lớn nhất"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
     message = models.CharField(_("thông báo"), max_length=300)
 
     class Meta:
         ordering = ["version", "id"]
+        verbose_name = _("quy tắc kiểm tra")
+        verbose_name_plural = _("quy tắc kiểm tra")
 
     def __str__(self):
         return self.message
 
 
-class ReportQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        from giaoban.core.scope import scope_q
-
-        return self.filter(scope_q(user, action))
+class ReportQuerySet(ScopedQuerySet):
+    scope_paths = ("unit__path",)
 
 
 class Report(models.Model):
@@ -228,12 +279,18 @@ class Report(models.Model):
         RETURNED = "returned", _("Bị trả lại")
         ACCEPTED = "accepted", _("Đã chấp nhận")
 
-    form = models.ForeignKey(ReportForm, on_delete=models.PROTECT, related_name="reports")
-    version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="reports")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="reports")
+    form = models.ForeignKey(
+        ReportForm, on_delete=models.PROTECT, related_name="reports", verbose_name=_("mẫu")
+    )
+    version = models.ForeignKey(
+        FormVersion, on_delete=models.PROTECT, related_name="reports", verbose_name=_("phiên bản")
+    )
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("đơn vị")
+    )
     period_key = models.CharField(_("kỳ báo cáo"), max_length=8)
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
     # The unit's ancestor path on the period's end date: a past period rolls up on the
     # tree as it stood then, not on today's tree.
     path = models.CharField(max_length=255)
@@ -242,15 +299,17 @@ class Report(models.Model):
     )
     deadline = models.DateField(_("hạn gửi"))
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
-    first_submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    is_demo = models.BooleanField(default=False, help_text="Synthetic demo figures.")
+    first_submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("cấp trên quyết định lúc"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    is_demo = models.BooleanField(_("số liệu giả lập (trình diễn)"), default=False)
 
     objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["form", "period_key", "path"]
+        verbose_name = _("báo cáo")
+        verbose_name_plural = _("báo cáo")
         constraints = [
             models.UniqueConstraint(fields=["form", "unit", "period_key"], name="report_unique")
         ]
@@ -260,7 +319,12 @@ class Report(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.form.code} {self.period_key} — {self.unit.short_name}"
+        return self.describe(self.form, self.period, self.unit)
+
+    @staticmethod
+    def describe(form, period, unit):
+        """A report in words: "Báo cáo … — 6 tháng đầu năm 2026 — Công an xã …"."""
+        return f"{form.name} — {period.label} — {unit.name}"
 
     @property
     def period(self):

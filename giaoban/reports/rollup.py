@@ -2,63 +2,34 @@
 
 Each report contributes to the Rollup row of every node on its stored path (the tree
 as it stood at the period's end). Values only change while a report is a draft or
-returned, when it contributes no figures, so only status changes move totals.
+returned, when it contributes no figures, so only status changes move totals. Bulk
+imports fold their reports bottom-up (`buckets.Tally`) and add the result in
+(`merge_tally`); `recompute` builds every row from the reports alone, for the invariant
+test. The arithmetic itself is `buckets`.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
+from itertools import islice
 
 import orjson
 from django.db import connection
 from django.db.models import Max, Min
+from django.utils import timezone
 
+from giaoban.core import paths
+from giaoban.core.bulkwrite import insert_rows
+from giaoban.core.paths import subtree_q
 from giaoban.core.perf import gc_paused
+from giaoban.reports import buckets
 from giaoban.reports.models import Report, ReportValue, Rollup
-from giaoban.units.models import PATH_SEP, Unit, subtree_q
+from giaoban.units import history
+from giaoban.units.models import Unit
 
 ACCEPTED = "accepted"
 COUNTED = "counted"  # accepted + submitted
 IN_COUNTED = (Report.Status.SUBMITTED, Report.Status.ACCEPTED)
-
-
-def path_codes(path):
-    return path.strip(PATH_SEP).split(PATH_SEP)
-
-
-# Figures repeat a lot between child rows and between reads (small counts especially);
-# Decimals are immutable, so one per distinct string can be shared. ~5 MB at most.
-_decimal = lru_cache(maxsize=1 << 15)(Decimal)
-
-
-def _d(text):
-    return Decimal(text) if text is not None else None
-
-
-def _s(value):
-    return None if value is None else format(value.normalize(), "f")
-
-
-def _add(bucket, values, sign):
-    """Add (sign=1) or remove (sign=-1) one report's values from a {code: [sum, n, min, max]}."""
-    stale = []
-    for code, value in values.items():
-        if value is None:
-            continue
-        total, count, low, high = bucket.get(code, ["0", 0, None, None])
-        total = _d(total) + sign * value
-        count += sign
-        if sign > 0:
-            low = _s(value) if low is None or value < _d(low) else low
-            high = _s(value) if high is None or value > _d(high) else high
-        elif (low is not None and value <= _d(low)) or (high is not None and value >= _d(high)):
-            stale.append(code)  # the extreme left: recompute it from the remaining reports
-        if count <= 0:
-            bucket.pop(code, None)
-        else:
-            bucket[code] = [_s(total), count, low, high]
-    return stale
 
 
 def report_values(report):
@@ -72,7 +43,7 @@ def report_values(report):
 
 def apply_transition(report, old_status, new_status, values=None, first_submission=False):
     """Move `report` from old_status to new_status in every ancestor's Rollup (same transaction)."""
-    codes = path_codes(report.path)
+    codes = paths.codes(report.path)
     node_ids = dict(Unit.objects.filter(code__in=codes).values_list("code", "id"))
     rows = _lock_rows(report, [node_ids[c] for c in codes if c in node_ids])
     need_values = (old_status in IN_COUNTED) != (new_status in IN_COUNTED) or (
@@ -98,7 +69,7 @@ def apply_transition(report, old_status, new_status, values=None, first_submissi
                 was, now = old_status in members, new_status in members
                 if was != now:
                     bucket = getattr(row, mode)
-                    for code in _add(bucket, values, 1 if now else -1):
+                    for code in buckets.add_report(bucket, values, 1 if now else -1):
                         stale[(row.pk, mode)].add(code)
     for row in rows:
         for mode in (ACCEPTED, COUNTED):
@@ -134,8 +105,6 @@ def _lock_rows(report, node_ids):
 
 
 def _recompute_extremes(row, mode, codes):
-    from giaoban.units import history
-
     node = Unit.objects.get(pk=row.node_id)
     end = row.form.period(row.period_key).end
     statuses = (ACCEPTED,) if mode == ACCEPTED else IN_COUNTED
@@ -152,28 +121,10 @@ def _recompute_extremes(row, mode, codes):
     )
     bucket = getattr(row, mode)
     for item in agg:
-        entry = bucket.get(item["indicator__code"])
-        if entry:
-            entry[2], entry[3] = _s(item["low"]), _s(item["high"])
+        buckets.set_extremes(bucket, item["indicator__code"], item["low"], item["high"])
 
 
 # ---------------------------------------------------------------------------- reading
-
-
-def value_of(entry, aggregation):
-    """The figure an aggregate bucket entry stands for under the indicator's aggregation."""
-    if not entry:
-        return None
-    total, count, low, high = entry
-    if aggregation == "sum":
-        return _d(total)
-    if aggregation == "avg":
-        return (_d(total) / count).quantize(Decimal("0.01")) if count else None
-    if aggregation == "min":
-        return _d(low)
-    if aggregation == "max":
-        return _d(high)
-    return None
 
 
 def mode_for(form):
@@ -259,26 +210,27 @@ def totals(row, mode, indicators, planned=None):
         return dict.fromkeys((i.code for i in indicators), None)
     if isinstance(bucket, (str, bytes)):
         return dict(_text_totals(bucket, planned))
-    return _totals_of(bucket, planned)
+    return buckets.figures(bucket, planned)
 
 
 @lru_cache(maxsize=4096)
 def _text_totals(text, planned):
-    return _totals_of(orjson.loads(text), planned)
+    return buckets.figures(orjson.loads(text), planned)
 
 
-def _totals_of(bucket, planned):
-    get = bucket.get
-    out = {}
-    for code, aggregation in planned:
-        entry = get(code)
-        if entry is None:
-            out[code] = None
-        elif aggregation == "sum":
-            out[code] = _decimal(entry[0])
-        else:
-            out[code] = value_of(entry, aggregation)
-    return out
+def counts(row, mode):
+    """{indicator code: number of reports behind its figure} of a row under `mode`."""
+    bucket = getattr(row, mode) if row else None
+    if not bucket:
+        return {}
+    if isinstance(bucket, (str, bytes)):
+        return _text_counts(bucket)
+    return {code: entry[1] for code, entry in bucket.items()}
+
+
+@lru_cache(maxsize=256)
+def _text_counts(text):
+    return {code: entry[1] for code, entry in orjson.loads(text).items()}
 
 
 def covered(row, mode):
@@ -291,38 +243,88 @@ def covered(row, mode):
 
 
 def weighted_totals(node_ids_with_share, form, period_key, mode, indicators):
-    """Totals of other units' rollups, each sum weighted by a lineage share."""
-    rows = {
-        r.node_id: r
-        for r in Rollup.objects.filter(
-            node_id__in=[nid for nid, _ in node_ids_with_share], form=form, period_key=period_key
-        )
-    }
+    """Totals of other units' rollups, each weighted by a lineage share (None if none)."""
+    shares = dict(node_ids_with_share)
+    rows = rows_for(list(shares), form, period_key, mode)
     if not rows:
         return None
-    out = {}
-    for ind in indicators:
-        acc_sum, acc_count, lows, highs, seen = Decimal(0), Decimal(0), [], [], False
-        for nid, share in node_ids_with_share:
-            row = rows.get(nid)
-            entry = getattr(row, mode).get(ind.code) if row else None
-            if not entry or share == 0:
+    return {
+        ind.code: buckets.weighted(
+            [(getattr(row, mode).get(ind.code), shares[nid]) for nid, row in rows.items()],
+            ind.aggregation,
+        )
+        for ind in indicators
+    }
+
+
+def children_totals(rows, mode, indicators):
+    """{code: figure} over several nodes' rows (e.g. a unit's direct children), exactly:
+    sums and counts add, extremes take the extreme, averages stay averages of reports."""
+    acc = buckets.merged(getattr(row, mode) for row in rows)
+    return {i.code: buckets.value_of(acc.get(i.code), i.aggregation) for i in indicators}
+
+
+# ---------------------------------------------------------------------------- bulk
+
+
+def merge_tally(form, period_key, tally, batch=2000):
+    """Add a tally to the period's stored Rollup rows (creating the missing ones)."""
+    nodes = tally.drain()
+    while chunk := list(islice(nodes, batch)):
+        ids = dict(Unit.objects.filter(code__in=[c[0] for c in chunk]).values_list("code", "id"))
+        existing = Rollup.objects.filter(form=form, period_key=period_key, node_id__in=ids.values())
+        if connection.features.has_select_for_update:
+            existing = existing.select_for_update()
+        rows = {r.node_id: r for r in existing}
+        fresh = []
+        for code, statuses, late, accepted, counted in chunk:
+            row = rows.get(ids[code])
+            if row is None:
+                fresh.append(
+                    Rollup(
+                        node_id=ids[code],
+                        form=form,
+                        period_key=period_key,
+                        statuses=statuses,
+                        late=late,
+                        accepted=accepted,
+                        counted=counted,
+                    )
+                )
                 continue
-            seen = True
-            acc_sum += _d(entry[0]) * share
-            acc_count += entry[1] * share
-            if entry[2] is not None:
-                lows.append(_d(entry[2]))
-            if entry[3] is not None:
-                highs.append(_d(entry[3]))
-        if not seen or ind.aggregation == "none":
-            out[ind.code] = None
-        elif ind.aggregation == "sum":
-            out[ind.code] = acc_sum
-        elif ind.aggregation == "avg":
-            out[ind.code] = (acc_sum / acc_count).quantize(Decimal("0.01")) if acc_count else None
-        elif ind.aggregation == "min":
-            out[ind.code] = min(lows) if lows else None
-        else:
-            out[ind.code] = max(highs) if highs else None
-    return out
+            row.statuses = dict(Counter(row.statuses) + Counter(statuses))
+            row.late += late
+            if accepted:
+                row.accepted = buckets.dump(buckets.merged([row.accepted, accepted]))
+            if counted:
+                row.counted = buckets.dump(buckets.merged([row.counted, counted]))
+        insert_rows(Rollup, fresh)
+        Rollup.objects.bulk_update(
+            list(rows.values()), ["statuses", "late", "accepted", "counted"], batch_size=500
+        )
+
+
+def recompute(form, period_key):
+    """Every node's Rollup contents computed from the reports alone: {node_id: dict}."""
+    reports = list(
+        Report.objects.filter(form=form, period_key=period_key).values_list(
+            "id", "path", "status", "first_submitted_at", "deadline", "unit__level__code"
+        )
+    )
+    values = defaultdict(dict)
+    for rid, code, value in (
+        ReportValue.objects.filter(report__form=form, report__period_key=period_key)
+        .values_list("report_id", "indicator__code", "value")
+        .iterator(chunk_size=20000)
+    ):
+        values[rid][code] = value
+    tally = buckets.Tally()
+    for rid, path, status, first_sent, deadline, level in reports:
+        late = first_sent is not None and timezone.localtime(first_sent).date() > deadline
+        tally.add(path, status, level, first_sent is not None, late, values.pop(rid, {}))
+    folded = {code: rest for code, *rest in tally.drain()}
+    ids = dict(Unit.objects.filter(code__in=list(folded)).values_list("code", "id"))
+    return {
+        ids[code]: {"statuses": st, "late": late, "accepted": acc, "counted": cnt}
+        for code, (st, late, acc, cnt) in folded.items()
+    }

@@ -6,44 +6,95 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, Max, Min, OuterRef, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from giaoban.core import periods
+from giaoban.core.paths import PATH_SEP, subtree_q
 from giaoban.core.perf import gc_paused
-from giaoban.reports import periods, rollup
-from giaoban.reports.models import Report
+from giaoban.reports import buckets, rollup
+from giaoban.reports.models import Report, ReportValue
 from giaoban.units import history
-from giaoban.units.models import PATH_SEP, Level, Unit
+from giaoban.units.models import Level, Unit
+
+FULL, COMMON, NONE = "full", "common", "none"
+
+
+@dataclass
+class Basis:
+    """What a comparison is made over (cơ sở so sánh).
+
+    full: every unit expected to report did, in every period compared — totals compare;
+    common: some are missing, so the figures compared are those of the `units` units
+    that reported in every period compared (like with like);
+    none: no comparison can honestly be made (the tree changed and data is incomplete,
+    or nothing reported in one of the periods).
+    """
+
+    kind: str
+    units: int = 0
+
+    @property
+    def comparable(self):
+        return self.kind != NONE
+
+
+def pct(now, then):
+    """The change from `then` to `now` in percent, 1 decimal (None if it cannot be said)."""
+    if now is None or then in (None, 0):
+        return None
+    return ((now - then) / abs(then) * 100).quantize(Decimal("0.1"))
 
 
 @dataclass
 class Comparison:
+    """One indicator this period, beside the previous period and the same period last year.
+
+    `value`, `previous`, `last_year` are each period's own totals (what was reported).
+    A change is computed only from a like-with-like pair (this period's figure and the
+    other period's, over the same units): `previous_pair` and `last_year_pair`, None when
+    no honest comparison can be made. On a "common" basis the pairs are the figures of
+    the `basis.units` units that reported in every period compared (`base_value`).
+    """
+
     value: Decimal | None
     previous: Decimal | None
     last_year: Decimal | None
+    basis: Basis = field(default_factory=lambda: Basis(FULL))
+    last_year_basis: Basis | None = None
+    previous_pair: tuple | None = None
+    last_year_pair: tuple | None = None
+    base_value: Decimal | None = None
 
-    @staticmethod
-    def _pct(now, then):
-        if now is None or then in (None, 0):
-            return None
-        return ((now - then) / abs(then) * 100).quantize(Decimal("0.1"))
+    def __post_init__(self):
+        if self.basis.kind == FULL:
+            self.previous_pair = (self.value, self.previous)
+            self.base_value = self.value
+            if self.last_year_basis is None:
+                self.last_year_pair = (self.value, self.last_year)
+
+    @property
+    def shown_previous(self):
+        """The previous period's figure as compared (the same units on a common basis)."""
+        if self.basis.kind == COMMON:
+            return self.previous_pair[1] if self.previous_pair else None
+        return self.previous
+
+    @property
+    def shown_last_year(self):
+        basis = self.last_year_basis or self.basis
+        if basis.kind == COMMON:
+            return self.last_year_pair[1] if self.last_year_pair else None
+        return self.last_year
 
     @property
     def vs_previous(self):
-        return self._pct(self.value, self.previous)
+        return pct(*self.previous_pair) if self.previous_pair else None
 
     @property
     def vs_last_year(self):
-        return self._pct(self.value, self.last_year)
-
-
-@dataclass
-class ChildRow:
-    unit: Unit
-    values: dict
-    covered: int
-    expected: int
-    statuses: dict = field(default_factory=dict)
+        return pct(*self.last_year_pair) if self.last_year_pair else None
 
 
 @dataclass
@@ -59,6 +110,18 @@ class RollupView:
     expected: int
     children: list
     node_path: str | None
+    counts: dict = field(default_factory=dict)  # code → reports behind the figure
+
+    @property
+    def basis(self):
+        """The page's basis of comparison (the same for every indicator)."""
+        first = next(iter(self.comparisons.values()), None)
+        return first.basis if first else Basis(NONE)
+
+    @property
+    def last_year_basis(self):
+        first = next(iter(self.comparisons.values()), None)
+        return (first.last_year_basis or first.basis) if first else Basis(NONE)
 
 
 @lru_cache(maxsize=64)
@@ -124,15 +187,144 @@ def _children_units(stamp, day, node_id):
     return tuple(out)
 
 
-def _totals_for(node, form, period, mode, indicators):
-    """Totals of the node for a period, through lineage when the node did not exist then."""
+@dataclass
+class Figures:
+    """A node's totals for one period, and how many expected units they cover."""
+
+    totals: dict
+    covered: int
+    expected: int
+    same_tree: bool  # the node itself existed then (no lineage needed)
+
+    @property
+    def complete(self):
+        return self.expected > 0 and self.covered == self.expected
+
+
+def _figures(node, form, period, mode, indicators, row=None):
+    """The node's Figures for a period, through lineage when it did not exist then."""
     if node.active_on(period.end):
-        row = rollup.rows_for([node], form, period.key, mode).get(node.pk)
-        return rollup.totals(row, mode, indicators) if row else None
-    shares = history.predecessor_shares([node.pk], period.end).get(node.pk) or []
+        if row is None:
+            row = rollup.rows_for([node], form, period.key, mode).get(node.pk)
+        path = history.path_on(node, period.end)
+        expected = sum(expected_counts(form, period).get(path, {}).values())
+        totals = rollup.totals(row, mode, indicators) if row else {}
+        return Figures(totals, rollup.covered(row, mode), expected, True)
+    shares = dict(history.predecessor_shares([node.pk], period.end).get(node.pk) or [])
     if not shares:
-        return None
-    return rollup.weighted_totals(shares, form, period.key, mode, indicators)
+        return Figures({}, 0, 0, False)
+    rows = rollup.rows_for(list(shares), form, period.key, mode)
+    counts = expected_counts(form, period)
+    paths = history.paths_on(period.end)
+    expected = sum(sum(counts.get(paths.get(pk, ""), {}).values()) for pk in shares)
+    covered = sum(rollup.covered(r, mode) for r in rows.values())
+    totals = rollup.weighted_totals(list(shares.items()), form, period.key, mode, indicators)
+    return Figures(totals or {}, covered, expected, False)
+
+
+def _statuses(mode):
+    return (Report.Status.ACCEPTED,) if mode == rollup.ACCEPTED else rollup.IN_COUNTED
+
+
+def _reported(form, period, node_path_then, mode):
+    """Reports of the node's subtree (its path `node_path_then` at that period's end) that
+    count under `mode`."""
+    return Report.objects.filter(
+        subtree_q(node_path_then, "path"),
+        form=form,
+        period_key=period.key,
+        status__in=_statuses(mode),
+    )
+
+
+def common_figures(node, form, periods_compared, mode, indicators):
+    """(units, {period key: {code: figure}}): the figures of the units that reported in
+    every one of `periods_compared` (all on the node's own tree), period by period."""
+    sets = {p.key: _reported(form, p, history.path_on(node, p.end), mode) for p in periods_compared}
+    out = {}
+    units = 0
+    for p in periods_compared:
+        reports = sets[p.key]
+        for other in periods_compared:
+            if other.key != p.key:
+                reports = reports.filter(
+                    Exists(sets[other.key].filter(unit_id=OuterRef("unit_id")))
+                )
+        units = reports.count()
+        rows = (
+            ReportValue.objects.filter(report__in=reports)
+            .values("indicator__code")
+            .annotate(total=Sum("value"), n=Count("id"), low=Min("value"), high=Max("value"))
+        )
+        acc = {r["indicator__code"]: [r["total"], r["n"], r["low"], r["high"]] for r in rows}
+        out[p.key] = {i.code: buckets.value_of(acc.get(i.code), i.aggregation) for i in indicators}
+    return units, out
+
+
+def compare(node, form, period, mode, indicators, now):
+    """{code: Comparison} for this period against the previous one and the same one last
+    year, like with like (see Basis)."""
+    prev_p, last_p = periods.previous(period), periods.same_period_last_year(period)
+    prev = _figures(node, form, prev_p, mode, indicators)
+    last = _figures(node, form, last_p, mode, indicators)
+
+    def make(code, basis, last_basis=None):
+        return Comparison(
+            now.totals.get(code),
+            prev.totals.get(code),
+            last.totals.get(code),
+            basis,
+            last_year_basis=last_basis,
+        )
+
+    if now.complete and prev.complete and last.complete:
+        return {i.code: make(i.code, Basis(FULL)) for i in indicators}
+    # Like with like: the units that reported in this period and in each period compared
+    # on the same tree. A period reached only through lineage compares only when both
+    # sides are complete (its units are not this period's units).
+    matched = [p for p, f in ((prev_p, prev), (last_p, last)) if f.same_tree and f.covered]
+    last_basis = None
+    if not last.same_tree:
+        last_basis = Basis(FULL) if (now.complete and last.complete) else Basis(NONE)
+    units, base = 0, {}
+    if now.covered and matched:
+        units, base = common_figures(node, form, [period, *matched], mode, indicators)
+    basis = Basis(COMMON, units) if units else Basis(NONE)
+    out = {}
+    for i in indicators:
+        c = make(i.code, basis, last_basis)
+        if units:
+            c.base_value = base[period.key][i.code]
+            if prev_p in matched:
+                c.previous_pair = (c.base_value, base[prev_p.key][i.code])
+            if last_p in matched:
+                c.last_year_pair = (c.base_value, base[last_p.key][i.code])
+        if last_basis is not None and last_basis.kind == FULL:
+            c.last_year_pair = (c.value, c.last_year)
+        out[i.code] = c
+    return out
+
+
+@dataclass
+class ChildRow:
+    """One child of the node in the per-child table; its figures are read when first used,
+    so a page showing 50 children of 500 decodes 50 buckets."""
+
+    unit: Unit
+    row: object
+    mode: str
+    indicators: list
+    planned: tuple
+    covered: int
+    expected: int
+    statuses: dict = field(default_factory=dict)
+    _values: dict | None = None
+
+    @property
+    def values(self):
+        if self._values is None:
+            self._values = rollup.totals(self.row, self.mode, self.indicators, self.planned)
+        return self._values
 
 
 def rollup_view(node, form, period, mode=None, version=None, with_children=True):
@@ -150,29 +342,29 @@ def _rollup_view(node, form, period, mode, version, with_children):
     children = children_on(node, period) if path and with_children else []
     rows = rollup.rows_for([node, *children], form, period.key, mode, decode=False)
     expected = expected_counts(form, period) if path else {}
-    own = rows.get(node.pk)
     planned = rollup.plan(indicators)
-    totals = (
-        rollup.totals(own, mode, indicators, planned)
-        if own
-        else (_totals_for(node, form, period, mode, indicators) or {})
-    )
-    prev = _totals_for(node, form, periods.previous(period), mode, indicators) or {}
-    last = _totals_for(node, form, periods.same_period_last_year(period), mode, indicators) or {}
-    comparisons = {
-        i.code: Comparison(totals.get(i.code), prev.get(i.code), last.get(i.code))
-        for i in indicators
-    }
+    own = rows.get(node.pk) if path else None
+    if path:
+        now = Figures(
+            rollup.totals(own, mode, indicators, planned) if own else {},
+            rollup.covered(own, mode),
+            sum(expected.get(path, {}).values()),
+            True,
+        )
+    else:
+        now = _figures(node, form, period, mode, indicators)
     child_rows = []
     for child in children:
         crow = rows.get(child.pk)
-        cpath = f"{path}{child.code}{PATH_SEP}"
         child_rows.append(
             ChildRow(
                 unit=child,
-                values=rollup.totals(crow, mode, indicators, planned),
+                row=crow,
+                mode=mode,
+                indicators=indicators,
+                planned=planned,
                 covered=rollup.covered(crow, mode),
-                expected=sum(expected.get(cpath, {}).values()),
+                expected=sum(expected.get(f"{path}{child.code}{PATH_SEP}", {}).values()),
                 statuses=dict(crow.statuses) if crow else {},
             )
         )
@@ -182,13 +374,44 @@ def _rollup_view(node, form, period, mode, version, with_children):
         period=period,
         mode=mode,
         indicators=indicators,
-        totals=totals,
-        comparisons=comparisons,
-        covered=rollup.covered(own, mode),
-        expected=sum(expected.get(path, {}).values()) if path else 0,
+        totals=now.totals,
+        comparisons=compare(node, form, period, mode, indicators, now),
+        covered=now.covered if path else 0,
+        expected=now.expected if path else 0,
         children=child_rows,
         node_path=path,
+        counts=rollup.counts(own, mode),
     )
+
+
+def basis_notes(view):
+    """What the comparisons of a page are made over, in words (shown beside them)."""
+    basis, last_basis = view.basis, view.last_year_basis
+    notes = []
+    if basis.kind == COMMON:
+        notes.append(
+            _(
+                "Kỳ này mới có số liệu của %(covered)s/%(expected)s đơn vị: các so sánh chỉ "
+                "tính trên %(units)s đơn vị có số liệu ở cả kỳ này và kỳ so sánh (cột “Cùng "
+                "đơn vị”), không so tổng chưa đầy đủ với tổng đầy đủ."
+            )
+            % {"covered": view.covered, "expected": view.expected, "units": basis.units}
+        )
+    elif basis.kind == NONE:
+        notes.append(
+            _(
+                "Chưa so sánh được: kỳ này hoặc kỳ so sánh chưa có số liệu đủ để so sánh cùng "
+                "các đơn vị."
+            )
+        )
+    if view.comparisons and last_basis.kind == NONE and basis.kind != NONE:
+        notes.append(
+            _(
+                "Cùng kỳ năm trước: cây đơn vị đã thay đổi, số liệu quy đổi theo tỷ lệ kế thừa "
+                "chỉ được so sánh khi cả hai kỳ đã đủ báo cáo."
+            )
+        )
+    return notes
 
 
 @dataclass

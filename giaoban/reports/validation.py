@@ -16,6 +16,9 @@ OPS = {
     "!=": operator.ne,
 }
 MAX_ABS = Decimal("1e15")
+# The same limits on every path: the fill-in page, the API and Excel uploads.
+MAX_NUMBER_CHARS = 40
+MAX_TEXT_CHARS = 20000
 MAX_INT = 10**15
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
@@ -50,7 +53,8 @@ def parse_number(raw, indicator):
     elif isinstance(raw, float):
         value = Decimal(repr(raw))
     else:
-        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+        # Figures come back as pages show them: 1.234,5 with a real minus sign (U+2212).
+        text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
         if text == "":
             return None
         if "," in text and "." in text:

@@ -14,8 +14,9 @@ saving at once cannot both create "version N+1". (A report opened at the very mo
 an unused version is edited may see that edit: the edit was made before its data.)
 
 Every change is in the audit log: the form models are registered with the audit
-mechanism by `register_audit()` (one entry per create/update/delete through the ORM),
-and a copy made by `clone()` writes one entry naming both versions and what was copied.
+mechanism by `reports.auditing.register_audit()` (one entry per create, update or
+delete through the ORM), and a copy made by `clone()` writes one entry naming both
+versions and what was copied.
 """
 
 from dataclasses import dataclass, field
@@ -24,11 +25,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from giaoban.audit.registry import register
 from giaoban.audit.registry import write as audit
-from giaoban.core import scope
 from giaoban.reports.models import (
-    FormDeadline,
     FormVersion,
     Indicator,
     NarrativeField,
@@ -37,23 +35,10 @@ from giaoban.reports.models import (
     Section,
     ValidationRule,
 )
-from giaoban.units.models import Unit
 
 
 def _form_path(form):
     return form.owner.path if form.owner_id else ""
-
-
-def register_audit():
-    """Audit every create/update/delete of the form models (idempotent).
-
-    Called from `ReportsConfig.ready()`, so form changes made anywhere are audited.
-    """
-    register(ReportForm, unit_path=_form_path)
-    register(FormDeadline, unit_path=lambda d: _form_path(d.form))
-    register(FormVersion, unit_path=lambda v: _form_path(v.form))
-    for model in (Section, Indicator, NarrativeField, ValidationRule):
-        register(model, unit_path=lambda obj: _form_path(obj.version.form))
 
 
 class VersionConflict(Exception):
@@ -67,12 +52,6 @@ class VersionConflict(Exception):
             )
         )
         self.message = str(self)
-
-
-def is_top_admin(user):
-    """Administrators at the top of the tree (ADMINISTER on the root unit) edit forms."""
-    root = Unit.objects.filter(depth=0).order_by("path").first()
-    return root is not None and scope.can(user, scope.ADMINISTER, root)
 
 
 def in_use(version):

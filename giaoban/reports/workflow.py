@@ -1,22 +1,26 @@
 """The report workflow: draft → submitted → accepted / returned → … (with reopen).
 
 Officers enter figures in a draft; a leader of the unit signs it off (submits); a
-leader of the parent unit accepts it or returns it with a reason; accepted data is
-locked until a leader of the parent unit reopens it with a reason. Each transition
-moves the live roll-up in the same transaction and leaves an audit entry and an event.
+leader of the parent unit — the unit above it on the tree as it stood at the period's
+end — accepts it or returns it with a reason; accepted data is locked until that leader
+reopens it with a reason. `may_submit` and `may_decide` are the only definitions of who
+may; pages, the API and the inbox ask them. Each transition moves the live roll-up in
+the same transaction and leaves an event and an audit entry (by the audit mechanism:
+the report is saved, marked as a transition, with the reason).
 """
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from giaoban.audit.registry import write as audit
-from giaoban.core import scope
-from giaoban.reports import rollup
+from giaoban.audit.registry import mark, take_snapshot
+from giaoban.core import paths, roles, scope
+from giaoban.reports import reminders, rollup
 from giaoban.reports.models import Report, ReportEvent, ReportText, ReportValue
-from giaoban.reports.validation import NumberError, Problem, check, parse_number
+from giaoban.reports.validation import MAX_TEXT_CHARS, NumberError, Problem, check, parse_number
 from giaoban.units import history
 from giaoban.units.models import Unit
 
@@ -33,20 +37,6 @@ class WorkflowError(Exception):
         self.problems = list(problems)
 
 
-def has_role_at(user, role, unit):
-    return any(ra.role == role and ra.unit_id == unit.pk for ra in _assignments(user))
-
-
-def _assignments(user):
-    if not user.is_authenticated:
-        return []
-    cache = user.__dict__.setdefault("_role_rows", None)
-    if cache is None:
-        cache = list(user.role_assignments.all())
-        user.__dict__["_role_rows"] = cache
-    return cache
-
-
 def deadline_for(form, level, period):
     days = {d.level_id: d.days_after_end for d in form.deadlines.all()}
     return period.end + datetime.timedelta(days=days.get(level.pk, 0))
@@ -59,9 +49,32 @@ def reports_on(form, unit, period):
 
 
 def parent_unit(report):
-    codes = rollup.path_codes(report.path)
+    """The unit that decides on the report: the one above it at the period's end (a root
+    decides on its own)."""
+    codes = paths.codes(report.path)
     code = codes[-2] if len(codes) > 1 else codes[-1]
     return Unit.objects.get(code=code)
+
+
+def approver_of(unit, period):
+    """The unit whose leaders decide on `unit`'s report for `period` (None for a root)."""
+    codes = paths.codes(history.path_on(unit, period.end))
+    if len(codes) < 2:
+        return None
+    return Unit.objects.filter(code=codes[-2]).first()
+
+
+def may_submit(user, report_or_unit):
+    """Ký gửi: a leader of the report's own unit."""
+    unit = getattr(report_or_unit, "unit", report_or_unit)
+    return roles.is_leader_of(user, unit)
+
+
+def may_decide(user, report=None, unit=None, period=None):
+    """Chấp nhận, trả lại, mở lại: a leader of the unit directly above (see parent_unit)."""
+    parent = parent_unit(report) if report is not None else approver_of(unit, period)
+    own = report.unit_id if report is not None else unit.pk
+    return parent is not None and parent.pk != own and roles.is_leader_of(user, parent)
 
 
 @transaction.atomic
@@ -93,7 +106,6 @@ def open_report(form, unit, period_key, user, is_demo=False, check_scope=True):
         is_demo=is_demo,
     )
     rollup.apply_transition(report, None, S.DRAFT)
-    audit(report, "create", after={"status": S.DRAFT}, unit_path=unit.path)
     return report
 
 
@@ -121,13 +133,44 @@ def parse_entries(version, raw_values, raw_texts):
                 )
             )
             continue
-        texts[code] = (text or "").strip()
+        text = (text or "").strip()
+        if "\x00" in text:
+            message = _("%(title)s: chứa ký tự NUL (mã 0), không lưu được.")
+            problems.append(Problem(code, message % {"title": narratives[code].title}))
+        elif len(text) > MAX_TEXT_CHARS:
+            message = _("%(title)s: dài %(n)s ký tự, vượt giới hạn %(max)s ký tự.")
+            n = f"{len(text):,}".replace(",", ".")
+            problems.append(
+                Problem(code, message % {"title": narratives[code].title, "n": n, "max": "20.000"})
+            )
+        else:
+            texts[code] = text
     return values, texts, problems
+
+
+@dataclass
+class Saved:
+    """What a save kept: the form's checks on what is stored now (`problems`), and the
+    fields that could not be read and were left as they were (`unread`, with why)."""
+
+    problems: list
+    unread_problems: list = field(default_factory=list)
+
+    @property
+    def unread(self):
+        return {p.field for p in self.unread_problems}
 
 
 @transaction.atomic
 def save_entries(report, user, raw_values, raw_texts, check_scope=True):
-    """Save figures and texts of a draft or returned report. All or nothing."""
+    """Save figures and texts of a draft or returned report, in one transaction.
+
+    What a draft keeps: every figure and text that can be read is saved, whatever the
+    rest; a field that cannot be read (letters for a number, too many decimals) keeps
+    its stored value and comes back in `Saved.unread_problems`. A figure that is read
+    but breaks a rule (a negative count) is saved and reported by the checks, which
+    block submission until it is corrected.
+    """
     report = Report.objects.select_for_update().select_related("unit", "version").get(pk=report.pk)
     if check_scope and not scope.can(user, scope.CHANGE, report.unit):
         raise WorkflowError(
@@ -135,16 +178,11 @@ def save_entries(report, user, raw_values, raw_texts, check_scope=True):
         )
     if report.status not in (S.DRAFT, S.RETURNED):
         raise WorkflowError(_("Báo cáo đã gửi hoặc đã được chấp nhận nên không sửa được."))
-    values, texts, problems = parse_entries(report.version, raw_values, raw_texts)
-    if problems:
-        raise WorkflowError(_("Số liệu chưa hợp lệ, chưa lưu gì."), problems=problems)
-    before = current_entries(report)
+    values, texts, unread = parse_entries(report.version, raw_values, raw_texts)
+    take_snapshot(report)
     _store(report, values, texts)
-    after = current_entries(report)
-    if before != after:
-        audit(report, "update", before=before, after=after, unit_path=report.unit.path)
-        Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
-    return validate(report)
+    report.save(update_fields=["updated_at"])  # audited: the figures before and after
+    return Saved(validate(report), unread)
 
 
 def _store(report, values, texts):
@@ -171,15 +209,6 @@ def _store(report, values, texts):
         )
 
 
-def current_entries(report):
-    values = {
-        code: format(v.normalize(), "f")
-        for code, v in report.values.values_list("indicator__code", "value")
-    }
-    texts = dict(report.texts.values_list("field__code", "text"))
-    return {"values": values, "texts": texts}
-
-
 def typed_entries(report):
     values = dict(report.values.values_list("indicator__code", "value"))
     texts = dict(report.texts.values_list("field__code", "text"))
@@ -194,6 +223,8 @@ def validate(report):
 def _transition(report, user, new_status, reason="", first_submission=False):
     old = report.status
     now = timezone.now()
+    take_snapshot(report, related=False)
+    mark(report, "transition", reason)
     report.status = new_status
     fields = ["status", "updated_at"]
     if new_status == S.SUBMITTED:
@@ -214,14 +245,7 @@ def _transition(report, user, new_status, reason="", first_submission=False):
         to_status=new_status,
         reason=reason,
     )
-    audit(
-        report,
-        "transition",
-        before={"status": old},
-        after={"status": new_status},
-        message=reason,
-        unit_path=report.unit.path,
-    )
+    reminders.transition_notice(report, old, new_status, reason)
     return report
 
 
@@ -234,8 +258,8 @@ def _locked(report):
 
 
 def _require_parent_leader(report, user):
-    parent = parent_unit(report)
-    if not has_role_at(user, scope.LEADER, parent):
+    if not may_decide(user, report):
+        parent = parent_unit(report)
         raise WorkflowError(
             _("Chỉ lãnh đạo %(parent)s mới được duyệt báo cáo này.") % {"parent": parent.name},
             forbidden=True,
@@ -246,7 +270,7 @@ def _require_parent_leader(report, user):
 def submit(report, user):
     """A leader of the unit signs the report off and sends it up."""
     report = _locked(report)
-    if not has_role_at(user, scope.LEADER, report.unit):
+    if not may_submit(user, report):
         raise WorkflowError(
             _("Chỉ lãnh đạo %(unit)s mới được ký gửi báo cáo.") % {"unit": report.unit.name},
             forbidden=True,

@@ -47,7 +47,8 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from giaoban.audit.models import AuditEntry
-from giaoban.units.models import PATH_SEP, Level, Lineage, Unit
+from giaoban.core.paths import PATH_SEP
+from giaoban.units.models import Level, Lineage, Unit
 
 _generation = 0
 # Inside `pinned()`: [generation, stamp or None] — the stamp is read once and reused.

@@ -33,17 +33,17 @@ from importlib import resources
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from giaoban.audit.context import acting_as, current
 from giaoban.audit.models import AuditEntry
-from giaoban.audit.registry import snapshot
-from giaoban.core.bulkwrite import insert_rows, insert_values
+from giaoban.audit.registry import BulkWriter, snapshot
+from giaoban.core.bulkwrite import insert_rows
+from giaoban.core.paths import PATH_SEP
 from giaoban.core.text import nfc
-from giaoban.units.models import PATH_SEP, Level, Lineage, Unit
+from giaoban.units.models import Level, Lineage, Unit
 
 ACTOR_LABEL = "lệnh nhập đơn vị"
 BATCH = 500
@@ -82,20 +82,6 @@ UNIT_FIELDS = [
     "active_to",
 ]
 LINEAGE_FIELDS = ["share", "old_parent_id", "new_parent_id", "note"]
-AUDIT_FIELDS = [
-    "at",
-    "actor",
-    "actor_label",
-    "request_id",
-    "action",
-    "model",
-    "object_id",
-    "object_repr",
-    "unit_path",
-    "before",
-    "after",
-    "message",
-]
 
 
 class UnitImportError(Exception):
@@ -484,8 +470,7 @@ class _Writer:
         self.imported = set()  # codes this run is responsible for
         self.moved = False  # whether any existing unit's path changed
         self.kind_labels = {kind: str(label) for kind, label in Lineage.Kind.choices}
-        self.started = timezone.now()  # one time for every entry of one import
-        self.audit = []
+        self.audit = BulkWriter(actor=self.actor)  # one time for every entry of one import
 
     def write(self, plan):
         self.source = plan.source
@@ -495,8 +480,7 @@ class _Writer:
     def finish(self):
         if self.moved:
             self._carry_other_descendants()
-        fields = [AuditEntry._meta.get_field(name) for name in AUDIT_FIELDS]
-        insert_values(AuditEntry, fields, self.audit)
+        self.audit.flush()
 
     # -- units
 
@@ -682,22 +666,15 @@ class _Writer:
         self.bar.update(len(specs))
 
     def _audit(self, obj, label, before, unit_path):
-        # One row per entry, in AUDIT_FIELDS order; no AuditEntry instance is needed.
-        self.audit.append(
-            [
-                self.started,
-                self.actor.user.pk if self.actor.user else None,
-                self.actor.label[:150],
-                (self.actor.request_id or "")[:64],
-                AuditEntry.Action.IMPORT,
-                obj._meta.label,
-                str(obj.pk),
-                label[:255],
-                unit_path,
-                before,
-                snapshot(obj),
-                self.source[:500],
-            ]
+        self.audit.add(
+            type(obj),
+            obj.pk,
+            label,
+            unit_path,
+            AuditEntry.Action.IMPORT,
+            before=before,
+            after=snapshot(obj),
+            message=self.source,
         )
 
 

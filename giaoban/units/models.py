@@ -3,28 +3,18 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giaoban.core.models import NFCModel
+from giaoban.core.paths import PATH_SEP, subtree_q
+from giaoban.core.records import has_records
+from giaoban.core.scope import ScopedQuerySet
 from giaoban.core.text import fold
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,29}$")
-PATH_SEP = "/"
-
-
-def subtree_q(path, field="path"):
-    """A filter matching the unit at `path` and everything below it, as one indexed query.
-
-    Paths are codes joined by "/" with a trailing "/". On SQLite (binary collation) a
-    range on the column uses the plain B-tree index; PostgreSQL uses LIKE 'prefix%'
-    on a varchar_pattern_ops index, since its collated ordering would break a range.
-    """
-    if connection.vendor == "sqlite":
-        # "/" sorts just below "0", so every descendant lies in [path, path[:-1] + "0").
-        return Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + "0"})
-    return Q(**{f"{field}__startswith": path})
 
 
 class Level(NFCModel):
@@ -45,12 +35,8 @@ class Level(NFCModel):
         return self.name
 
 
-class UnitQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        """Only the units this user may act on: the subtrees of their role units."""
-        from giaoban.core.scope import scope_q
-
-        return self.filter(scope_q(user, action, field="path"))
+class UnitQuerySet(ScopedQuerySet):
+    scope_paths = ("path",)
 
     def active_on(self, day):
         return self.filter(
@@ -86,8 +72,8 @@ class Unit(NFCModel):
         related_name="children",
         verbose_name=_("đơn vị cấp trên"),
     )
-    path = models.CharField(max_length=255, unique=True, editable=False)
-    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    path = models.CharField(_("vị trí trong cây"), max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("độ sâu trong cây"), default=0, editable=False)
     party_name = models.CharField(_("tổ chức đảng"), max_length=255, blank=True)
     command_name = models.CharField(_("chỉ huy (lãnh đạo)"), max_length=255, blank=True)
     active_from = models.DateField(_("hoạt động từ"), null=True, blank=True)
@@ -113,12 +99,7 @@ class Unit(NFCModel):
 
     @property
     def is_active(self):
-        from django.utils import timezone
-
-        today = timezone.localdate()
-        return (self.active_from is None or self.active_from <= today) and (
-            self.active_to is None or self.active_to >= today
-        )
+        return self.active_on(timezone.localdate())
 
     def active_on(self, day):
         return (self.active_from is None or self.active_from <= day) and (
@@ -177,9 +158,7 @@ class Unit(NFCModel):
 
     def has_history(self):
         """A unit with anything recorded against it is closed, never deleted."""
-        from giaoban.core.history import unit_has_history
-
-        return unit_has_history(self)
+        return has_records(self)
 
 
 class Lineage(NFCModel):

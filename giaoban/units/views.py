@@ -11,16 +11,25 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, ProtectedError, Q
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from giaoban.accounts.models import RoleAssignment, User
-from giaoban.core.scope import ADMINISTER, AUDIT, VIEW, can, role_paths
+from giaoban.core.paths import PATH_SEP
+from giaoban.core.scope import (
+    ADMINISTER,
+    AUDIT,
+    VIEW,
+    can,
+    get_in_scope_or_404,
+    role_paths,
+    save_in_scope,
+)
 from giaoban.units.forms import CloseUnitForm, UnitForm, UnitSearchForm
-from giaoban.units.models import PATH_SEP, Unit
+from giaoban.units.models import Unit
 
 CHILDREN_PAGE_SIZE = 200  # one fetch of the lazy tree
 DETAIL_CHILDREN_PAGE_SIZE = 50  # the table on the unit page; divides CHILDREN_PAGE_SIZE
@@ -35,10 +44,8 @@ def _units(request, action=VIEW):
 
 def _get_unit(request, code, action=VIEW):
     """The unit if the user may see it (else 404) and may perform `action` on it (else 403)."""
-    unit = get_object_or_404(_units(request).select_related("parent"), code=code)
-    if action != VIEW and not can(request.user, action, unit):
-        raise PermissionDenied
-    return unit
+    units = Unit.objects.select_related("level", "parent")
+    return get_in_scope_or_404(units, request.user, action, code=code)
 
 
 def _show_closed(request, unit=None):
@@ -210,15 +217,6 @@ def detail(request, code):
     return render(request, "units/detail.html", context)
 
 
-def _save_in_scope(request, form):
-    """Save, then re-read through the scoped queryset; leaving the scope rolls everything back."""
-    with transaction.atomic():
-        unit = form.save()
-        if not Unit.objects.restrict(request.user, ADMINISTER).filter(pk=unit.pk).exists():
-            raise PermissionDenied
-    return unit
-
-
 @login_required
 def create(request, code):
     """Thêm đơn vị cấp dưới of the unit `code`."""
@@ -226,7 +224,7 @@ def create(request, code):
     form = UnitForm(request.POST or None, parent=parent, instance=Unit(parent=parent))
     if request.method == "POST":
         if form.is_valid():
-            unit = _save_in_scope(request, form)
+            unit = save_in_scope(request.user, ADMINISTER, form.save)
             messages.success(request, _("Đã thêm đơn vị %(name)s.") % {"name": unit.name})
             return redirect("units:detail", code=unit.code)
         status = 400
@@ -242,7 +240,7 @@ def edit(request, code):
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST":
         if form.is_valid():
-            unit = _save_in_scope(request, form)
+            unit = save_in_scope(request.user, ADMINISTER, form.save)
             messages.success(request, _("Đã lưu đơn vị %(name)s.") % {"name": unit.name})
             return redirect("units:detail", code=unit.code)
         status = 400

@@ -16,7 +16,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from giaoban.accounts.models import ApiToken, RoleAssignment
 from giaoban.api.report_schemas import PERIOD_PATTERN
 from giaoban.audit.models import AuditEntry
-from giaoban.reports import periods, services, workflow
+from giaoban.core import periods
+from giaoban.reports import services, workflow
 from giaoban.reports.demo_form import ensure_demo_form
 from giaoban.reports.models import Report, ReportEvent, ReportText, ReportValue, Rollup
 from giaoban.units import history
@@ -213,7 +214,7 @@ def test_units_outside_the_subtree_are_refused_without_being_named(form, cast):
 def test_a_leader_may_read_but_not_enter_figures(form, cast):
     response = bulk(token_client(cast.leader_a), [item("X05500")])
     assert response.status_code == 422
-    assert "nằm ngoài phạm vi" in response.json()["detail"][0]["message"]
+    assert "không có quyền nhập báo cáo" in response.json()["detail"][0]["message"]
     assert Report.objects.count() == 0
 
 
@@ -409,7 +410,7 @@ def test_a_report_outside_the_subtree_reads_as_not_found(form, cast):
         unit = "X05500" if user == cast.officer_b else "X05800"
         response = token_client(user).get(report_url(unit))
         assert response.status_code == 404
-        assert "trong phạm vi của bạn" in response.json()["detail"]
+        assert "trong phạm vi của đồng chí" in response.json()["detail"]
 
 
 def test_no_report_yet_is_a_clear_404(form, cast):

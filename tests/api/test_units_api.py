@@ -128,7 +128,8 @@ def test_a_closed_unit_shows_its_validity(cast, as_user):
 def test_a_unit_out_of_scope_is_not_found(cast, as_user, user, code, suffix):
     response = as_user(getattr(cast, user)).get(f"/api/units/{code}{suffix}")
     assert response.status_code == 404
-    assert response.json() == {"detail": f"Không tìm thấy đơn vị “{code}” trong phạm vi của bạn."}
+    message = f"Không tìm thấy đơn vị “{code}” trong phạm vi của đồng chí."
+    assert response.json() == {"detail": message}
 
 
 def test_out_of_scope_reads_the_same_as_missing(cast, as_user):

@@ -1,6 +1,7 @@
 """The audit trail page: scoped to the subtree, for leaders and admins, filterable, paginated."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -175,3 +176,47 @@ def test_entries_at_the_end_of_a_day_are_in_that_day(client, cast):
     before = (day - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
     html = client.get(URL, {"unit": "X05800", "date_to": before})
     assert entries_on_page(html.content.decode()) == 0
+
+
+def test_a_report_entry_reads_in_vietnamese_field_by_field(client, cast):
+    from giaoban.reports import bulk, workflow
+    from giaoban.reports.demo_form import ensure_demo_form
+    from tests.reports.conftest import GOOD, TEXTS
+
+    form = ensure_demo_form()
+    with acting_as(cast.officer_a):
+        report = workflow.open_report(form, cast.commune_a1, "2026-H1", cast.officer_a)
+        workflow.save_entries(report, cast.officer_a, GOOD, TEXTS)
+        workflow.save_entries(report, cast.officer_a, {"GD01": 5}, {})
+        bulk.import_values(
+            form, "2026-H1", [{"unit": "X05500", "values": {"GD02": 130}}], cast.officer_a
+        )
+    html = login(client, cast.leader_a).get(URL, {"model": "reports.Report"}).content.decode()
+    entry = html[html.index('class="card audit-entry"') :]
+    # The object in words: the form, the period, the unit.
+    assert (
+        "Báo cáo: <strong>Báo cáo công tác đảng, công tác chính trị — 6 tháng đầu năm 2026 — "
+        "Công an phường Phan Đình Phùng</strong>" in html
+    )
+    # What changed, indicator by indicator, before → after — for the bulk import too.
+    assert "Chỉ tiêu GD01 — Số buổi học tập, quán triệt nghị quyết, chỉ thị" in entry
+    assert "Chỉ tiêu GD02 — Lượt cán bộ, chiến sĩ tham gia học tập, quán triệt" in entry
+    rows = re.findall(
+        r'<td class="lead">(.*?)</td><td class="before"[^>]*>(.*?)</td>.*?'
+        r'<td class="after"[^>]*>(.*?)</td>',
+        entry,
+        re.S,
+    )
+    shown = {}  # newest entry first: keep the first time each field appears
+    for field, before, after in rows:
+        shown.setdefault(field, (before, after))
+    assert shown["Chỉ tiêu GD01 — Số buổi học tập, quán triệt nghị quyết, chỉ thị"] == ("4", "5")
+    assert shown["Chỉ tiêu GD02 — Lượt cán bộ, chiến sĩ tham gia học tập, quán triệt"] == (
+        "120",
+        "130",
+    )
+    assert "Nhập số liệu nhiều đơn vị" in entry
+    # The unit shown is the object's unit, labelled so; nothing in English or Python.
+    assert "Đơn vị của đối tượng" in entry
+    for english in ("Report", "Created", "Values", "True", "False", "{'", "superuser"):
+        assert english not in entry, english

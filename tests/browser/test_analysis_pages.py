@@ -31,9 +31,9 @@ def test_the_analysis_pages_on_a_desktop_and_a_phone(live_cast, desktop, phone):
     desktop.log_in("ministry_officer", cast.password)
     page = desktop.page
     page.goto(desktop.url("reports:dashboard", code="BCA", **kwargs))
-    wide = page.locator(".chart-wide svg.completeness")
+    wide = page.locator(".chart-wide svg.stacked")
     expect(wide).to_be_visible()
-    expect(page.locator(".chart-narrow svg.completeness")).to_be_hidden()
+    expect(page.locator(".chart-narrow svg.stacked")).to_be_hidden()
     expect(page.locator(".an-kpis")).to_contain_text("1/6 đơn vị")
     # A child's bar leads to that child's dashboard.
     wide.get_by_role("link", name="Thái Nguyên").click()
@@ -49,8 +49,8 @@ def test_the_analysis_pages_on_a_desktop_and_a_phone(live_cast, desktop, phone):
 
     phone.log_in("leader_a", cast.password)
     phone.page.goto(phone.url("reports:dashboard", code="T19", **kwargs))
-    expect(phone.page.locator(".chart-narrow svg.completeness")).to_be_visible()
-    expect(phone.page.locator(".chart-wide svg.completeness")).to_be_hidden()
+    expect(phone.page.locator(".chart-narrow svg.stacked")).to_be_visible()
+    expect(phone.page.locator(".chart-wide svg.stacked")).to_be_hidden()
     width = phone.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing sticks out sideways on a phone
     assert phone.csp_violations() == []

@@ -46,7 +46,9 @@ def test_the_upload_page_shows_each_problem_in_a_browser(
         expect(page.get_by_role("heading", name="Tệp có 2 lỗi — chưa ghi gì")).to_be_visible()
         rows = page.locator("table.excel-problem-table tbody tr")
         expect(rows).to_have_count(2)
-        expect(rows.nth(1)).to_contain_text("nằm ngoài phạm vi của đồng chí")
+        expect(rows.nth(1)).to_contain_text(
+            "Không có đơn vị mã “X00004” trong phạm vi của đồng chí"
+        )
         page.screenshot(path=tmp_path / f"upload-errors-{name}.png", full_page=True)
         context.close()
     assert errors == []

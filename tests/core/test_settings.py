@@ -127,3 +127,43 @@ def test_the_demo_runs_over_plain_http_on_localhost(tmp_path):
     assert values["SESSION_COOKIE_SECURE"] is False
     assert values["SECURE_SSL_REDIRECT"] is False
     assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
+
+
+@pytest.mark.parametrize("name", ["GIAOBAN_HTTPS", "GIAOBAN_DEMO", "GIAOBAN_SSL_REDIRECT"])
+def test_an_unknown_boolean_stops_start_up_naming_the_variable(tmp_path, name):
+    # A typo must never quietly turn HTTPS protections (or anything else) off.
+    result = run(tmp_path, "check", GIAOBAN_SECRET_KEY=production_key(), **{name: "Ture"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{name}='Ture' không hợp lệ" in result.stderr
+
+
+def test_booleans_are_read_strictly_but_in_every_usual_spelling(tmp_path):
+    for value in ("1", "true", "Yes", "ON"):
+        result = run(tmp_path, "check", GIAOBAN_DEMO=value)
+        assert result.returncode == 0, (value, result.stderr)
+    result = run(tmp_path, "check", GIAOBAN_SECRET_KEY=production_key(), GIAOBAN_DEMO="off")
+    assert result.returncode == 0, result.stderr
+
+
+def test_test_mode_is_said_not_guessed(tmp_path):
+    # Importing pytest (or anything else) does not make a process "testing": without the
+    # test settings' explicit GIAOBAN_TESTING, the default key is refused.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GIAOBAN_", "DJANGO_", "PYTEST_")) and k != "DATABASE_URL"
+    }
+    env.update(GIAOBAN_DATA_DIR=str(tmp_path / "data"), DJANGO_SETTINGS_MODULE="giaoban.settings")
+    code = "import pytest, django; django.setup()"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "GIAOBAN_SECRET_KEY" in result.stderr
+
+
+def test_a_bad_login_failure_limit_is_refused(tmp_path):
+    result = run(tmp_path, "check", GIAOBAN_DEMO="1", GIAOBAN_LOGIN_FAILURE_LIMIT="năm")
+    assert result.returncode != 0
+    assert "GIAOBAN_LOGIN_FAILURE_LIMIT" in result.stderr

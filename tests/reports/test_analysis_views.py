@@ -68,9 +68,13 @@ def test_the_rollup_page_shows_the_live_totals_and_comparisons(client, cast, dat
     response = client.get(url("rollup", "BCA"))
     assert response.status_code == 200
     html = response.content.decode()
-    # name, unit, this period, previous, ±, last year, ±, units with figures
+    # name, unit, this period, this period over the units compared, previous (the same
+    # units), ±, last year, ±, units with figures: 1 of 6 units reported, so the change is
+    # that of the one unit that reported in both periods, and the page says so.
     row = cells(html, "GD02")
-    assert row[2:] == ["1.234", "1.000", "▲ +23,4%", "—", "—", "1"]
+    assert row[2:] == ["1.234", "1.234", "1.000", "▲ +23,4%", "—", "—", "1"]
+    assert "Kỳ này, cùng đơn vị (1)" in html
+    assert "các so sánh chỉ tính trên 1 đơn vị có số liệu ở cả kỳ này và kỳ so sánh" in html
     view = services.rollup_view(cast.root, data, data.period(KEY))
     assert view.totals["GD02"] == Decimal(1234)
     assert "Số liệu của 1/6 đơn vị phải báo cáo" in html
@@ -207,12 +211,15 @@ def test_the_dashboard_draws_completeness_and_main_indicators(client, cast, data
     }
     assert "Thái Nguyên — Đã chấp nhận: 1/3" in segs
     assert "Thái Nguyên — Đã gửi, chờ duyệt: 1/3" in segs
-    assert "Thái Nguyên — Chưa có báo cáo: 1/3" in segs
+    assert "Thái Nguyên — Chưa lập: 1/3" in segs
     assert "Hà Nội — Đang soạn: 1/2" in segs
     main = [t.text for t in charts[2].iter(f"{SVG}text") if t.get("class") == "label"]
     assert len(main) == 7 and main[1].startswith("Lượt cán bộ, chiến sĩ tham gia")
     values = [t.text for t in charts[2].iter(f"{SVG}text") if t.get("class") == "value"]
-    assert values[3:6] == ["1.234", "1.000", "—"]  # GD02: this period, previous, last year
+    # Like with like: GD02 of the one unit that reported in both periods, this period and
+    # the previous one; last year had nothing to compare with, so it is not drawn.
+    assert values[2:4] == ["1.234", "1.000"]
+    assert "các so sánh chỉ tính trên 1 đơn vị" in html
     # Headline figures: 2 of 6 sent (33,3%), 1 accepted, 1 waiting.
     assert "33,3%" in html and "2/6 đơn vị" in html
     assert "<script" not in html.split("</head>")[1]
@@ -276,8 +283,14 @@ def test_the_completeness_page_counts_and_lists_the_missing(client, cast, data, 
     found = {re.sub(r"<[^>]+>", "", r[0]).split()[-1]: r[1:] for r in rows}
     assert set(found) == {"CTDCT", "T19", "T01", "X00004"}
     status, deadline, overdue = found["X00004"]
-    assert status == "Đang soạn" and deadline == "17/06/2026" and "3 ngày" in overdue
-    assert found["T19"][0] == "Chưa mở báo cáo" and "chưa đến hạn" in found["T19"][2]
+    assert "Đang soạn" in status and deadline == "17/06/2026" and "3 ngày" in overdue
+    assert "Chưa lập" in found["T19"][0] and "chưa đến hạn" in found["T19"][2]
+    # Each missing unit links to its report; each level's deadline is stated.
+    assert f'href="{url("report", "X00004")}"' in missing
+    deadlines = re.search(r'<p class="deadlines">(.*?)</p>', html, re.S).group(1)
+    deadlines = re.sub(r"<[^>]+>", "", deadlines)
+    assert "Công an xã, phường, đặc khu — 17/06/2026" in deadlines
+    assert "Công an tỉnh, thành phố — 22/06/2026" in deadlines
     per_child = re.search(r'id="truc-thuoc"(.*?)id="chua-gui"', html, re.S).group(1)
     assert f'href="{url("completeness", "T19")}"' in per_child
     assert '<meter min="0" max="3" value="2">' in per_child

@@ -19,11 +19,11 @@ import pytest
 
 from giaoban.accounts.models import RoleAssignment, User
 from giaoban.audit.models import AuditEntry
-from giaoban.demo import DemoContext
-from giaoban.reports import bulk, demo_data, services
+from giaoban.reports import demo_data, rollup, services
 from giaoban.reports.demo_form import FORM_CODE
 from giaoban.reports.models import Report, ReportEvent, ReportText, ReportValue, Rollup
 from giaoban.reports.validation import check
+from giaoban.shell.demo import DemoContext
 from giaoban.units.models import Lineage
 from tests.conftest import make_unit, make_user
 
@@ -187,7 +187,7 @@ def test_every_figure_passes_the_forms_rules(tree):
 def test_roll_ups_equal_a_recomputation_and_history_is_on_time_mostly(tree):
     load(tree)
     for key in [*PAST, CURRENT]:
-        fresh = bulk.recompute(Report.objects.first().form, key)
+        fresh = rollup.recompute(Report.objects.first().form, key)
         rows = Rollup.objects.filter(form__code=FORM_CODE, period_key=key)
         assert {r.node_id: normalise(vars(r)) for r in rows} == {
             node: normalise(v) for node, v in fresh.items()
@@ -210,7 +210,7 @@ def test_last_year_of_a_2025_province_goes_through_the_lineage(tree):
 
 
 def period(key):
-    from giaoban.reports import periods
+    from giaoban.core import periods
 
     return periods.period(key, 15, "half_year")
 

@@ -4,7 +4,9 @@ import datetime
 
 from django.urls import reverse
 
-from giaoban.reports import due, workflow
+from giaoban.core import due as core_due
+from giaoban.reports import due, statuses, workflow
+from giaoban.shell.views import due_list
 from giaoban.units.models import Level, Unit
 from tests.reports.conftest import GOOD, TEXTS
 
@@ -17,8 +19,11 @@ def draft(form, cast, unit, key="2026-H1"):
     return report
 
 
+H1, H2 = "6 tháng đầu năm 2026", "6 tháng cuối năm 2026"
+
+
 def rows(items):
-    return [(i.unit.code, i.period.key, i.status, i.timing.label) for i in items]
+    return [(i.unit.code, i.detail, i.status_label, i.timing.label) for i in items]
 
 
 def test_the_periods_that_can_be_due(form):
@@ -31,30 +36,33 @@ def test_own_unit_and_children_nearest_deadline_first(form, cast, leaders):
     workflow.return_report(returned, cast.leader_a, "Thiếu số liệu")
     sent = draft(form, cast, cast.commune_a1)
     workflow.submit(sent, cast.commune_leader)  # sent up: no longer due
-    listing = due.for_user(cast.officer_a, today=TODAY)
+    listing = due_list(cast.officer_a, today=TODAY)
     assert rows(listing.own) == [
-        ("T19", "2026-H1", None, "quá hạn 157 ngày"),  # deadline 22/06/2026
-        ("T19", "2026-H2", None, "còn 26 ngày"),  # deadline 22/12/2026
+        ("T19", H1, "Chưa lập", "quá hạn 157 ngày"),  # deadline 22/06/2026
+        ("T19", H2, "Chưa lập", "còn 26 ngày"),  # deadline 22/12/2026
     ]
     assert rows(listing.children) == [
-        ("X05800", "2026-H1", "returned", "quá hạn 162 ngày"),  # 17/06/2026
-        ("X05500", "2026-H2", None, "còn 21 ngày"),  # 17/12/2026
-        ("X05800", "2026-H2", None, "còn 21 ngày"),
+        ("X05800", H1, "Bị trả lại", "quá hạn 162 ngày"),  # 17/06/2026
+        ("X05500", H2, "Chưa lập", "còn 21 ngày"),  # 17/12/2026
+        ("X05800", H2, "Chưa lập", "còn 21 ngày"),
     ]
     assert listing.own_expected == 2
-    summaries = [(s.period.key, s.pending, s.expected, s.overdue) for s in listing.summaries]
-    assert summaries == [("2026-H1", 1, 2, 1), ("2026-H2", 2, 2, 0)]
+    summaries = [(s.text, s.overdue) for s in listing.summaries]
+    assert summaries == [
+        (f"Thái Nguyên — {form.name}, {H1}: 1/2 đơn vị trực thuộc chưa gửi", 1),
+        (f"Thái Nguyên — {form.name}, {H2}: 2/2 đơn vị trực thuộc chưa gửi", 0),
+    ]
 
 
 def test_a_commune_officer_sees_only_their_commune(form, cast):
-    listing = due.for_user(cast.commune_officer, today=TODAY)
+    listing = due_list(cast.commune_officer, today=TODAY)
     assert {i.unit.code for i in listing.own} == {"X05500"}
     assert listing.children == [] and listing.summaries == []
     assert listing.awaiting == []
 
 
 def test_a_unit_that_does_not_report_has_nothing_of_its_own(form, cast):
-    listing = due.for_user(cast.ministry_officer, today=TODAY)
+    listing = due_list(cast.ministry_officer, today=TODAY)
     assert listing.own == [] and listing.own_expected == 0
     # Department and provinces report; the communes are two levels down, not listed.
     assert {i.unit.code for i in listing.children} == {"CTDCT", "T19", "T01"}
@@ -80,12 +88,12 @@ def test_children_are_capped_but_counted(form, cast):
 
     history.invalidate()
     leader_b = cast.officer_b
-    listing = due.for_user(leader_b, today=TODAY)
-    assert len(listing.children) == due.CHILDREN_CAP
+    listing = due_list(leader_b, today=TODAY)
+    assert len(listing.children) == core_due.CHILDREN_CAP
     assert listing.children_total == 2 * 121  # two periods × (Ba Đình + 120 communes)
-    assert listing.hidden == 2 * 121 - due.CHILDREN_CAP
-    h1 = next(s for s in listing.summaries if s.period.key == "2026-H1")
-    assert (h1.pending, h1.expected, h1.overdue) == (121, 121, 121)
+    assert listing.hidden == 2 * 121 - core_due.CHILDREN_CAP
+    h1 = next(s for s in listing.summaries if H1 in s.text)
+    assert "121/121 đơn vị trực thuộc chưa gửi" in h1.text and h1.overdue == 121
 
 
 def test_the_list_costs_the_same_whatever_the_number_of_children(form, cast):
@@ -95,9 +103,9 @@ def test_the_list_costs_the_same_whatever_the_number_of_children(form, cast):
     from giaoban.units import history
 
     def queries():
-        due.for_user(cast.officer_b, today=TODAY)  # warm the tree caches
+        due_list(cast.officer_b, today=TODAY)  # warm the tree caches
         with CaptureQueriesContext(connection) as ctx:
-            due.for_user(cast.officer_b, today=TODAY)
+            due_list(cast.officer_b, today=TODAY)
         return len(ctx.captured_queries)
 
     few = queries()
@@ -124,30 +132,33 @@ def test_a_leader_sees_what_awaits_their_decision(form, cast, leaders):
     for unit in (cast.commune_a1, cast.commune_a2):
         report = draft(form, cast, unit)
         workflow.submit(report, leaders[unit.code])
-    listing = due.for_user(cast.leader_a, today=TODAY)
+    listing = due_list(cast.leader_a, today=TODAY)
     assert [r.unit.code for r in listing.awaiting] == ["X05500", "X05800"]
     assert listing.awaiting_total == 2
     # A leader two levels up decides nothing about communes.
-    assert due.for_user(leaders["BCA"], today=TODAY).awaiting == []
+    assert due_list(leaders["BCA"], today=TODAY).awaiting == []
 
 
 def test_timing_labels():
     deadline = datetime.date(2026, 6, 17)
-    assert due.timing(None, deadline, today=datetime.date(2026, 6, 10)).label == "còn 7 ngày"
-    assert due.timing("draft", deadline, today=deadline).label == "hạn chót hôm nay"
-    assert due.timing("returned", deadline, today=datetime.date(2026, 6, 20)).label == (
+    timing = statuses.report_timing
+    assert timing(None, deadline, today=datetime.date(2026, 6, 10)).label == "còn 7 ngày"
+    assert timing("draft", deadline, today=deadline).label == "hạn chót hôm nay"
+    sent_before = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
+    # Returned: in hand again, judged by the days left, not by its first submission.
+    assert timing("returned", deadline, sent_before, today=datetime.date(2026, 6, 20)).label == (
         "quá hạn 3 ngày"
     )
     sent = datetime.datetime(2026, 6, 19, 9, 0, tzinfo=datetime.UTC)
-    assert due.timing("submitted", deadline, sent).label == "gửi muộn 2 ngày"
+    assert timing("submitted", deadline, sent).label == "gửi muộn 2 ngày"
     on_time = datetime.datetime(2026, 6, 16, 9, 0, tzinfo=datetime.UTC)
-    assert due.timing("accepted", deadline, on_time).label == "gửi đúng hạn"
+    assert timing("accepted", deadline, on_time).label == "gửi đúng hạn"
 
 
 def test_the_home_page_shows_the_list(client, form, cast):
     client.force_login(cast.commune_officer)
     body = client.get(reverse("home")).content.decode()
-    assert "Báo cáo đến hạn và quá hạn" in body
+    assert "Việc đến hạn và quá hạn" in body
     assert (
         reverse("reports:report", kwargs={"form": form.code, "period": "2026-H2", "code": "X05500"})
         in body
@@ -161,4 +172,4 @@ def test_the_home_page_without_roles_has_no_list(client, cast):
     client.force_login(nobody)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert "Báo cáo đến hạn và quá hạn" not in response.content.decode()
+    assert "Việc đến hạn và quá hạn" not in response.content.decode()

@@ -123,16 +123,24 @@ def test_a_bad_period_or_form_is_404(client, form, cast):
 # --------------------------------------------------------------------------- report page
 
 
-def test_an_officers_first_visit_opens_the_draft(client, form, cast):
+def test_an_officers_first_visit_writes_nothing_and_the_first_save_opens_the_draft(
+    client, form, cast
+):
     response = as_user(client, cast.commune_officer).get(url("report", cast.commune_a1, form))
     assert response.status_code == 200
+    assert not Report.objects.exists()  # a GET never writes
+    body = response.content.decode()
+    assert "Chưa lập" in body and "17/06/2026" in body
+    assert "báo cáo được lập khi lưu số liệu lần đầu" in body
+    assert url("fill", cast.commune_a1, form) in body
+    sheet = client.get(url("fill", cast.commune_a1, form))
+    assert sheet.status_code == 200 and 'name="v-GD01"' in sheet.content.decode()
+    assert not Report.objects.exists()
+    client.post(url("fill", cast.commune_a1, form), fill_post({"GD01": "3"}))
     report = Report.objects.get(unit=cast.commune_a1, period_key=KEY)
     assert report.status == "draft"
     assert report.deadline == datetime.date(2026, 6, 17)
-    body = response.content.decode()
-    assert "Đang soạn" in body
-    assert "17/06/2026" in body
-    assert url("fill", cast.commune_a1, form) in body
+    assert values_of(report) == {"GD01": 3}
 
 
 def test_a_leader_sees_no_report_yet_and_creates_nothing(client, form, cast):
@@ -208,22 +216,37 @@ def test_saving_vietnamese_numbers(client, form, cast):
     assert values["TT05"] == Decimal("1234.75")
     body = response.content.decode()
     assert "Đã lưu lúc" in body
-    assert 'value="1.234"' in body and 'value="12,5"' in body and 'value="1.234,75"' in body
+    # Whole numbers are grouped; decimals are not, so "1.234" never reads back as 1,234.
+    assert 'value="1.234"' in body and 'value="12,5"' in body and 'value="1234,75"' in body
+    # Saving the page again as shown changes nothing.
+    again = client.post(
+        url("fill", cast.commune_a1, form),
+        fill_post({"GD01": "12", "GD02": "1.234", "GD09": "12,5", "TT05": "1234,75"}, TEXTS),
+    )
+    assert again.status_code == 200
+    assert values_of(report) == values
 
 
-def test_bad_numbers_save_nothing_and_name_the_field(client, form, cast):
+def test_a_draft_keeps_what_can_be_read_and_names_what_cannot(client, form, cast):
     report = draft(form, cast)
     response = as_user(client, cast.commune_officer).post(
         url("fill", cast.commune_a1, form),
-        fill_post({"GD01": "mười", "GD02": "7", "GD09": "1.5.5"}),
+        fill_post({"GD01": "mười", "GD02": "-7", "GD09": "1.5.5"}, {"KQ": "Đã sửa"}),
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     body = response.content.decode()
-    assert "chưa lưu gì" in body
-    assert "Số buổi học tập, quán triệt nghị quyết, chỉ thị: “mười” không phải là số." in body
+    assert "2 ô chưa lưu vì chưa đọc được" in body
+    row = body[body.index('id="row-GD01"') :]
+    row = row[: row.index("</tr>")]
+    assert "Số buổi học tập, quán triệt nghị quyết, chỉ thị: “mười” không phải là số." in row
     assert 'value="mười"' in body  # what was typed stays in the box to be corrected
     values = values_of(report)
-    assert values["GD01"] == 4 and values["GD02"] == 120
+    assert values["GD01"] == 4  # unreadable: the stored figure stays
+    assert values["GD02"] == -7  # readable, breaks a rule: saved, and flagged as an error
+    assert report.texts.get(field__code="KQ").text == "Đã sửa"
+    assert "Khi lưu, mọi ô đọc được đều được giữ" in body  # the page says what is kept
+    with pytest.raises(workflow.WorkflowError):
+        workflow.submit(report, cast.commune_leader)  # never submitted with an error
 
 
 def test_rule_errors_and_warnings_show_inline(client, form, cast):
@@ -324,14 +347,15 @@ def test_autosave_reports_rule_problems(client, form, cast):
     assert data["problems"][0]["severity"] == "error"
 
 
-def test_autosave_with_a_bad_number_saves_nothing(client, form, cast):
+def test_autosave_with_a_bad_number_saves_the_rest_and_names_it(client, form, cast):
     report = draft(form, cast)
     response = as_user(client, cast.commune_officer).post(
         url("fill", cast.commune_a1, form), {"v-GD01": "5", "v-GD02": "abc"}, **AJAX
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     data = json.loads(response.content)
-    assert data["ok"] is False
+    assert data["ok"] is True and data["unsaved"] == ["GD02"]
+    assert "1 ô chưa lưu" in data["message"]
     assert data["problems"] == [
         {
             "field": "GD02",
@@ -340,16 +364,19 @@ def test_autosave_with_a_bad_number_saves_nothing(client, form, cast):
             "severity": "error",
         }
     ]
-    assert values_of(report)["GD01"] == 4
+    values = values_of(report)
+    assert values["GD01"] == 5 and values["GD02"] == 120
 
 
 def test_an_over_long_entry_is_refused_with_the_field_named(client, form, cast):
     report = draft(form, cast)
     response = as_user(client, cast.commune_officer).post(
-        url("fill", cast.commune_a1, form), fill_post({"GD01": "1" * 60})
+        url("fill", cast.commune_a1, form), fill_post({"GD01": "1" * 60, "GD02": "130"})
     )
-    assert response.status_code == 400
-    assert "Số buổi học tập, quán triệt nghị quyết, chỉ thị:" in response.content.decode()
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Số buổi học tập, quán triệt nghị quyết, chỉ thị:" in body
+    assert "1 ô chưa lưu" in body
     assert values_of(report)["GD01"] == 4
 
 

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from giaoban.audit.models import AuditEntry
+from giaoban.exports import xlsx
 from giaoban.reports import excel, services, workflow
 from giaoban.reports.demo_form import COMPARISONS, NARRATIVES, SECTIONS, build_version
 from giaoban.reports.models import FormVersion, Report, ReportForm, ReportText, ReportValue
@@ -185,7 +186,7 @@ def test_the_unit_template_is_laid_out_like_the_paper_form(form, period, cast):
         (dv.type, dv.formula1, dv.formula2): str(dv.sqref)
         for dv in ws.data_validations.dataValidation
     }
-    assert f"E{gd02}" in rules[("whole", "0", str(excel.MAX_NUMBER))].split()
+    assert f"E{gd02}" in rules[("whole", "0", str(xlsx.MAX_NUMBER))].split()
     assert f"E{rows['GD09']}" in rules[("decimal", "0", "100")].split()
     # Printed on A4 landscape, one page wide, with the header on every page.
     assert ws.page_setup.orientation == "landscape"
@@ -203,7 +204,7 @@ def test_the_unit_template_is_laid_out_like_the_paper_form(form, period, cast):
         "unit",
         "X05500",
     )
-    assert meta["checksum"] == excel._checksum(meta)
+    assert meta["checksum"] == excel.checksum(meta)
 
 
 def test_the_unit_template_prefills_the_draft_and_last_periods_figures(form, period, cast, leaders):
@@ -456,15 +457,15 @@ def test_a_unit_out_of_the_users_scope_is_refused(form, period, cast):
     problems = refused(filled, form, period, cast.province_a, cast.officer_a)
     row = subtree_layout(data_sheet(book(filled)))[2]["X00004"]
     assert texts_of(problems) == [
-        f"Trang “Số liệu các đơn vị”, dòng {row}, cột A: Đơn vị Công an phường Ba Đình nằm "
-        "ngoài phạm vi của đồng chí."
+        f"Trang “Số liệu các đơn vị”, dòng {row}, cột A: Không có đơn vị mã “X00004” trong "
+        "phạm vi của đồng chí."
     ]
+    assert "Ba Đình" not in " ".join(texts_of(problems))  # never named outside the scope
     # A commune officer cannot write the province's sibling commune either.
     filled = fill_subtree(data, {"X05800": {"GD01": 1, "GD02": 3}})
     problems = refused(filled, form, period, cast.commune_a1, cast.commune_officer)
-    assert (
-        "Tệp là mẫu của Công an tỉnh Thái Nguyên, không thuộc Công an phường Phan Đình Phùng"
-        in (problems[0].message)
+    assert "Tệp là mẫu của đơn vị mã “T19”, không thuộc Công an phường Phan Đình Phùng" in (
+        problems[0].message
     )
     # The ministry may write both provinces, but a file uploaded for one province holds
     # that province's units only.
@@ -483,7 +484,7 @@ def test_another_units_one_unit_template_is_refused(form, period, cast):
     data = fill_unit(excel.unit_template(form, period, cast.commune_b1), {"GD01": 1})
     problems = refused(data, form, period, cast.province_a, cast.officer_a)
     assert texts_of(problems) == [
-        "Tệp là mẫu của Công an phường Ba Đình, không thuộc Công an tỉnh Thái Nguyên: hãy tải "
+        "Tệp là mẫu của đơn vị mã “X00004”, không thuộc Công an tỉnh Thái Nguyên: hãy tải "
         "lên ở trang của đơn vị đó."
     ]
 
@@ -506,8 +507,8 @@ def test_a_unit_not_reporting_this_period_is_refused(form, period, cast):
     assert texts_of(problems) == [
         f"Trang “Số liệu các đơn vị”, dòng {rows['X05999']}, cột A: Công an xã Cũ không thuộc "
         "diện báo cáo kỳ này.",
-        f"Trang “Số liệu các đơn vị”, dòng {rows['BCA']}, cột A: Đơn vị Bộ Công an nằm ngoài "
-        "phạm vi của đồng chí.",
+        f"Trang “Số liệu các đơn vị”, dòng {rows['BCA']}, cột A: Không có đơn vị mã “BCA” "
+        "trong phạm vi của đồng chí.",
     ]
 
 
@@ -694,20 +695,25 @@ def test_the_rollup_export_matches_the_rollup_view(form, period, cast, leaders):
     for code, value in view.totals.items():
         assert number(total, code) == value, code
     assert number(total, "GD01") == 10 and number(total, "GD09") == Decimal("87.75")
-    prev, prev_pct = labels["Kỳ trước: 6 tháng cuối năm 2025"], total + 2
-    last, last_pct = labels["Cùng kỳ năm trước: 6 tháng đầu năm 2025"], total + 4
+    # 2 of 3 units reported, 1 of them in the previous period: compared like with like,
+    # over that one unit, and the sheet says so.
+    assert labels["Kỳ này, 1 đơn vị so sánh"] == total + 1
+    prev, prev_pct = labels["Kỳ trước: 6 tháng cuối năm 2025"], total + 3
+    last, last_pct = labels["Cùng kỳ năm trước: 6 tháng đầu năm 2025"], total + 5
     assert ws.cell(prev_pct, 2).value == "So với kỳ trước"
     assert ws.cell(last_pct, 2).value == "So với cùng kỳ năm trước"
     for code, comparison in view.comparisons.items():
-        assert number(prev, code) == comparison.previous
-        assert number(last, code) == comparison.last_year
+        assert number(prev, code) == comparison.shown_previous
+        assert number(last, code) == comparison.shown_last_year
         for r, pct in ((prev_pct, comparison.vs_previous), (last_pct, comparison.vs_last_year)):
             got = ws.cell(r, columns[code]).value
             assert (got is None) == (pct is None), code
             if pct is not None:
                 assert round(Decimal(str(got)) * 100, 1) == pct
-    assert number(prev_pct, "GD01") == Decimal("1")  # +100 %: 10 against 5
-    assert ws.cell(prev_pct, columns["GD01"]).number_format == excel.PCT_FORMAT
+    # −20 %: the one unit that reported in both periods, 4 against its 5 — not the total
+    # of two units (10) against one unit's 5.
+    assert number(prev_pct, "GD01") == Decimal("-0.2")
+    assert ws.cell(prev_pct, columns["GD01"]).number_format == xlsx.PCT_FORMAT
     assert ws.cell(total, columns["GD01"]).number_format == "#,##0"
     assert ws.freeze_panes == f"E{code_row + 3}"
     # Counting submitted reports too moves the figure and the coverage.

@@ -135,7 +135,7 @@ def test_a_bad_file_lists_every_problem_with_its_cell_and_writes_nothing(client,
     html = response.content.decode()
     assert "Tệp có 2 lỗi — chưa ghi gì" in html
     assert "“bốn” không phải là số." in html
-    assert "Công an phường Ba Đình nằm ngoài phạm vi của đồng chí." in html
+    assert "Không có đơn vị mã “X00004” trong phạm vi của đồng chí." in html
     assert '<span class="code">A</span>' in html
     assert counts() == before
 

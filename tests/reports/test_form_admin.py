@@ -119,7 +119,8 @@ def test_everyone_else_is_refused(client, cast, form):
         client.force_login(user)
         for address in addresses:
             assert client.get(address).status_code == 403, (user, address)
-            assert client.post(address, {}).status_code == 403, (user, address)
+            # 405 where the page takes GET only (the list, an old version): still refused.
+            assert client.post(address, {}).status_code in (403, 405), (user, address)
     client.logout()
     response = client.get(u("form_list"))
     assert response.status_code == 302

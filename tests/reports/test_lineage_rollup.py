@@ -19,7 +19,8 @@ from decimal import Decimal
 
 import pytest
 
-from giaoban.reports import bulk, periods, services
+from giaoban.core import periods
+from giaoban.reports import bulk, services
 from giaoban.reports.models import Report
 from giaoban.units.models import Lineage
 from tests.conftest import make_unit

@@ -93,16 +93,15 @@ def test_required_narrative_blocks_submission(form, cast, leaders):
     assert {p.field for p in exc.value.problems} == {"KQ", "PH"}
 
 
-def test_bad_numbers_save_nothing(form, cast):
+def test_unreadable_numbers_keep_their_stored_value_and_the_rest_is_saved(form, cast):
     report = draft(form, cast)
-    with pytest.raises(WorkflowError) as exc:
-        workflow.save_entries(
-            report, cast.officer_a, {"GD01": "mười", "GD02": 7, "GD09": "1.5.5"}, {}
-        )
-    assert {p.field for p in exc.value.problems} == {"GD01", "GD09"}
-    assert "không phải là số" in exc.value.problems[0].message
+    saved = workflow.save_entries(
+        report, cast.officer_a, {"GD01": "mười", "GD02": 7, "GD09": "1.5.5"}, {}
+    )
+    assert saved.unread == {"GD01", "GD09"}
+    assert "không phải là số" in saved.unread_problems[0].message
     values, _ = workflow.typed_entries(report)
-    assert values["GD02"] == 120
+    assert values["GD01"] == 4 and values["GD02"] == 7
 
 
 def test_out_of_scope_officer_cannot_open_or_edit(form, cast):

@@ -9,21 +9,29 @@ renders in one pass.
 import datetime
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from giaoban.core.scope import VIEW, can, role_paths
-from giaoban.reports import charts, periods, rollup, services, versioning
-from giaoban.reports.models import Report, ReportForm, Rollup
+from giaoban.audit.models import AuditEntry
+from giaoban.audit.registry import write as audit_write
+from giaoban.core import periods
+from giaoban.core.paths import PATH_SEP
+from giaoban.core.scope import APPROVE, CHANGE, VIEW, can, role_paths
+from giaoban.exports import charts
+from giaoban.reports import reminders, rollup, services, statuses, versioning, workflow
+from giaoban.reports.models import Report, Rollup
+from giaoban.reports.views import common
 from giaoban.units import history
-from giaoban.units.models import PATH_SEP, Unit
+from giaoban.units.models import Unit
 
 CHILDREN_PAGE_SIZE = 50
 MISSING_PAGE_SIZE = 50
@@ -42,23 +50,6 @@ class BadParameter(Exception):
 
 
 # ------------------------------------------------------------------ lookups
-
-
-def _form_or_404(code):
-    return get_object_or_404(ReportForm, code=code)
-
-
-def _period_or_404(form, key):
-    try:
-        return form.parse_period(key)
-    except periods.PeriodError:
-        raise Http404(_("Kỳ báo cáo không hợp lệ với mẫu này.")) from None
-
-
-def _node_or_404(request, code):
-    return get_object_or_404(
-        Unit.objects.restrict(request.user, VIEW).select_related("level"), code=code
-    )
 
 
 def _mode(request, form):
@@ -97,15 +88,29 @@ def _period_choices(form, period):
     return choices
 
 
+def _links(request, form, period, node, mode_query):
+    """The files and pages of this node and period (Excel, its own report, data entry)."""
+    kwargs = {"form": form.code, "period": period.key, "code": node.code}
+    links = {"rollup_xlsx": reverse("reports:rollup_xlsx", kwargs=kwargs) + mode_query}
+    if workflow.reports_on(form, node, period):
+        links["report"] = reverse("reports:report", kwargs=kwargs)
+    if form.is_active and can(request.user, CHANGE, node):
+        links["template"] = reverse("reports:template", kwargs=kwargs)
+        links["upload"] = reverse("reports:upload", kwargs=kwargs)
+    return links
+
+
 def _base_context(request, form, period, node, mode, page):
     query = {"mode": mode} if request.GET.get("mode") else {}
+    mode_query = ("?" + urlencode(query)) if query else ""
     return {
+        "links": _links(request, form, period, node, mode_query),
         "form_obj": form,
         "period": period,
         "node": node,
         "mode": mode,
         "default_mode": rollup.mode_for(form),
-        "mode_query": ("?" + urlencode(query)) if query else "",
+        "mode_query": mode_query,
         "page_name": page,
         "url_name": VIEWS[page],
         "periods": _period_choices(form, period),
@@ -140,9 +145,9 @@ def _analysis_page(page):
         @login_required
         @require_GET
         def inner(request, form, period, code):
-            form_obj = _form_or_404(form)
-            period_obj = _period_or_404(form_obj, period)
-            node = _node_or_404(request, code)
+            form_obj = common.form_or_404(form)
+            period_obj = common.period_or_404(form_obj, period)
+            node = common.unit_or_404(request, code)
             try:
                 mode = _mode(request, form_obj)
             except BadParameter as exc:
@@ -186,15 +191,13 @@ def rollup_page(request, ctx):
     form, period, node, mode = ctx["form_obj"], ctx["period"], ctx["node"], ctx["mode"]
     version = versioning.version_for_period(form, period.key)
     view = services.rollup_view(node, form, period, mode, version=version)
-    row = Rollup.objects.filter(node=node, form=form, period_key=period.key).first()
-    bucket = getattr(row, mode) if row and ctx["existed"] else {}
     sections = {}
     for ind in view.indicators:
         sections.setdefault(ind.section_id, []).append(
             {
                 "indicator": ind,
                 "comparison": view.comparisons[ind.code],
-                "units": bucket[ind.code][1] if ind.code in bucket else 0,
+                "units": view.counts.get(ind.code, 0),
             }
         )
     section_list = []
@@ -221,6 +224,8 @@ def rollup_page(request, ctx):
         last_year=last_year,
         last_year_by_lineage=not node.active_on(last_year.end),
         previous_by_lineage=not node.active_on(previous.end),
+        basis_notes=services.basis_notes(view),
+        common_basis=view.basis.kind == services.COMMON,
     )
     return render(request, "reports/analysis/rollup.html", ctx)
 
@@ -245,13 +250,20 @@ def _deadlines(form, period):
     return lambda level_id: period.end + datetime.timedelta(days=days.get(level_id, 0))
 
 
+def _level_deadlines(form, period):
+    """[(level, deadline)] of every level that reports on the form, highest level first."""
+    deadline_of = _deadlines(form, period)
+    levels = sorted(form.levels.all(), key=lambda level: level.rank)
+    return [(level, deadline_of(level.pk)) for level in levels]
+
+
 def _missing_page(request, node, form, period):
     units = services.missing_units(node, form, period)
     page = Paginator(units, MISSING_PAGE_SIZE).get_page(request.GET.get("mpage"))
     rows = list(page.object_list)
     deadline_of = _deadlines(form, period)
     today = timezone.localdate()
-    statuses = dict(
+    held = dict(
         Report.objects.filter(
             form=form, period_key=period.key, unit__in=[u.pk for u in rows]
         ).values_list("unit_id", "status")
@@ -263,14 +275,16 @@ def _missing_page(request, node, form, period):
         unit.day_path = paths.get(unit.pk, unit.path)
         codes.update(unit.day_path[len(node_path) :].strip(PATH_SEP).split(PATH_SEP)[:-1])
     names = dict(Unit.objects.filter(code__in=codes).values_list("code", "short_name"))
-    labels = dict(Report.Status.choices)
+    link = _ChildLinks(request, "reports:report", form, period)
     for unit in rows:
         inner = unit.day_path[len(node_path) :].strip(PATH_SEP).split(PATH_SEP)[:-1]
         unit.trail = [names.get(c, c) for c in inner]
         unit.deadline = deadline_of(unit.level_id)
         unit.overdue = max(0, (today - unit.deadline).days)
-        status = statuses.get(unit.pk)
-        unit.report_status = labels.get(status) if status else _("Chưa mở báo cáo")
+        status = held.get(unit.pk)
+        unit.report_status = statuses.label(status)
+        unit.report_css = statuses.css(status)
+        unit.href = link(unit)
     page.rows = rows
     return page
 
@@ -289,12 +303,65 @@ def completeness_page(request, ctx):
         overall=overall,
         children=page,
         missing=_missing_page(request, node, form, period) if overall else None,
-        deadline=_deadlines(form, period)(node.level_id),
+        may_remind=can(request.user, APPROVE, node),
+        level_deadlines=_level_deadlines(form, period),
     )
     return render(request, "reports/analysis/completeness.html", ctx)
 
 
+@login_required
+@require_POST
+def remind(request, form, period, code):
+    """Nhắc các đơn vị chưa gửi: a leader reminds every unit of the subtree that has not
+    submitted this period's report (notifications, and e-mail when it is configured)."""
+    form_obj = common.form_or_404(form)
+    period_obj = common.period_or_404(form_obj, period)
+    node = common.unit_or_404(request, code, APPROVE)
+    with transaction.atomic():
+        units, sent = reminders.remind_missing(node, form_obj, period_obj)
+        message = _("Nhắc hạn gửi báo cáo %(form)s %(period)s: %(units)s đơn vị.") % {
+            "form": form_obj.name,
+            "period": period_obj.label,
+            "units": units,
+        }
+        audit_write(node, AuditEntry.Action.NOTIFY, message=message)
+    if units:
+        messages.success(
+            request, _("Đã gửi nhắc hạn tới %(n)s đơn vị chưa gửi báo cáo.") % {"n": units}
+        )
+    else:
+        messages.info(request, _("Không có đơn vị nào cần nhắc (hoặc đã được nhắc hôm nay)."))
+    kwargs = {"form": form_obj.code, "period": period_obj.key, "code": node.code}
+    return redirect(reverse("reports:completeness", kwargs=kwargs) + "#chua-gui")
+
+
 # ------------------------------------------------------------------ dashboard
+
+
+def _comparison_groups(view, main, compared):
+    """The chart's bars, like with like: this period beside each period it can honestly be
+    compared with, on the page's basis (the same units); the others are left out."""
+    names = [_("Kỳ này"), _("Kỳ trước"), _("Cùng kỳ năm trước")]
+    first = next((view.comparisons[i.code] for i in main), None)
+    shown = [0]
+    if first is not None and first.previous_pair is not None:
+        shown.append(1)
+    same_basis = (view.last_year_basis.kind == view.basis.kind) or view.basis.kind == "full"
+    if first is not None and first.last_year_pair is not None and same_basis:
+        shown.append(2)
+    groups = []
+    for i in main:
+        c = view.comparisons[i.code]
+        now = c.base_value if view.basis.comparable else c.value
+        others = (
+            now,
+            c.previous_pair[1] if c.previous_pair else None,
+            c.last_year_pair[1] if c.last_year_pair else None,
+        )
+        groups.append(charts.IndicatorGroup(i.name, i.unit_of_measure, [others[k] for k in shown]))
+    series = [names[k] for k in shown]
+    legend = [f"{names[k]}: {compared[k].label}" for k in shown]
+    return groups, series, legend
 
 
 @_analysis_page("dashboard")
@@ -306,37 +373,24 @@ def dashboard_page(request, ctx):
     view = services.rollup_view(node, form, period, mode, version=version, with_children=False)
     overall, per_child = services.completeness(node, form, period)
     link = _ChildLinks(request, "reports:dashboard", form, period, ctx["mode_query"])
+    segments = statuses.segments()
     bars = [
-        charts.CompletenessBar(c.unit.short_name, c.expected, _completeness_counts(c), link(c.unit))
+        charts.StackedBar(c.unit.short_name, c.expected, _completeness_counts(c), link(c.unit))
         for c in per_child
         if c.expected
     ]
-    bars.sort(key=lambda b: (b.rate, b.label))
+    bars.sort(key=lambda b: (b.rate(segments), b.label))
     shown = bars[:DASHBOARD_TOP]
     previous = periods.previous(period)
     last_year = periods.same_period_last_year(period)
     main = [i for i in view.indicators if i.is_main]
-    groups = [
-        charts.IndicatorGroup(
-            i.name,
-            i.unit_of_measure,
-            [
-                view.comparisons[i.code].value,
-                view.comparisons[i.code].previous,
-                view.comparisons[i.code].last_year,
-            ],
-        )
-        for i in main
-    ]
-    series = [_("Kỳ này"), _("Kỳ trước"), _("Cùng kỳ năm trước")]
-    legend = [
-        f"{name}: {p.label}" for name, p in zip(series, (period, previous, last_year), strict=True)
-    ]
+    groups, series, legend = _comparison_groups(view, main, (period, previous, last_year))
     if len(bars) > DASHBOARD_TOP:
         bar_title = _("%(n)s đơn vị có tỷ lệ gửi báo cáo thấp nhất") % {"n": len(shown)}
     else:
         bar_title = _("Tiến độ báo cáo theo đơn vị trực thuộc")
     cmp_title = _("Chỉ tiêu chính so với kỳ trước và cùng kỳ năm trước")
+    empty = _("Chưa có đơn vị cấp dưới nào phải báo cáo.")
     ctx.update(
         view=view,
         overall=overall,
@@ -345,14 +399,16 @@ def dashboard_page(request, ctx):
         bars_shown=len(shown),
         bar_title=bar_title,
         cmp_title=cmp_title,
-        completeness_wide=charts.completeness_chart(shown, bar_title, "wide"),
-        completeness_narrow=charts.completeness_chart(shown, bar_title, "narrow"),
+        completeness_wide=charts.stacked_chart(shown, segments, bar_title, "wide", empty),
+        completeness_narrow=charts.stacked_chart(shown, segments, bar_title, "narrow", empty),
         comparison_wide=charts.comparison_chart(groups, series, cmp_title, "wide", legend),
         comparison_narrow=charts.comparison_chart(groups, series, cmp_title, "narrow", legend),
         main=[(i, view.comparisons[i.code]) for i in main],
         previous=previous,
         last_year=last_year,
         last_year_by_lineage=not node.active_on(last_year.end),
+        basis_notes=services.basis_notes(view),
+        common_basis=view.basis.kind == services.COMMON,
     )
     return render(request, "reports/analysis/dashboard.html", ctx)
 
@@ -378,7 +434,7 @@ def analysis_start(request, form):
 
     ?view=dashboard|rollup|completeness, ?period=<key> and ?code=<unit> may be given.
     """
-    form_obj = _form_or_404(form)
+    form_obj = common.form_or_404(form)
     page = request.GET.get("view") or "dashboard"
     if page not in VIEWS:
         return _bad_request(
@@ -387,10 +443,10 @@ def analysis_start(request, form):
             % {"view": page},
         )
     key = request.GET.get("period")
-    period = _period_or_404(form_obj, key) if key else _default_period(form_obj)
+    period = common.period_or_404(form_obj, key) if key else _default_period(form_obj)
     code = request.GET.get("code")
     if code:
-        node = _node_or_404(request, code.strip().upper())
+        node = common.unit_or_404(request, code.strip().upper())
     else:
         paths = role_paths(request.user, VIEW)
         if not paths:
@@ -408,4 +464,5 @@ urlpatterns = [
     path("bang-dieu-khien/<str:form>/<str:period>/<str:code>/", dashboard_page, name="dashboard"),
     path("tong-hop/<str:form>/<str:period>/<str:code>/", rollup_page, name="rollup"),
     path("tien-do/<str:form>/<str:period>/<str:code>/", completeness_page, name="completeness"),
+    path("tien-do/<str:form>/<str:period>/<str:code>/nhac/", remind, name="remind"),
 ]

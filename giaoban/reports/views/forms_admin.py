@@ -15,9 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from giaoban.audit.registry import write as audit
+from giaoban.core import roles
 from giaoban.reports import versioning
 from giaoban.reports.admin_forms import (
     DeadlinesForm,
@@ -41,7 +42,7 @@ from giaoban.units.models import Unit
 
 
 def _require_top_admin(request):
-    if not versioning.is_top_admin(request.user):
+    if not roles.is_top_admin(request.user):
         raise PermissionDenied(_("Chỉ quản trị viên cấp Bộ được sửa mẫu báo cáo."))
 
 
@@ -82,6 +83,7 @@ def _audit_levels(form, before, after):
 
 
 @login_required
+@require_GET
 def form_list(request):
     _require_top_admin(request)
     forms = list(
@@ -153,6 +155,7 @@ def form_edit(request, form):
 
 
 @login_required
+@require_GET
 def form_version(request, form, pk):
     """One version's structure, read-only (what the reports filed on it were asked)."""
     _require_top_admin(request)

@@ -2,12 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from giaoban.core import scope
-from giaoban.reports import due, periods, workflow
+from giaoban.core import periods, roles, scope
+from giaoban.reports import due, statuses, workflow
 from giaoban.reports.models import Report, ReportForm
+from giaoban.units.models import Unit
 
 RECENT = 6
 
@@ -16,34 +18,49 @@ def home_unit(user):
     """The unit whose reports the index links to: the user's own if in scope, else a role unit."""
     if user.unit_id is not None and scope.can(user, scope.VIEW, user.unit):
         return user.unit
-    units = due.role_units(user)
-    return units[0] if units else None
+    ids = roles.role_unit_ids(user)
+    return Unit.objects.select_related("level").filter(pk__in=ids[:1]).first()
 
 
 def _period_row(form, period, unit, report, today):
-    row = {"period": period, "report": report, "links": {}}
+    row = {"period": period, "report": report, "links": {}, "current": period.contains(today)}
     kwargs = {"form": form.code, "period": period.key}
-    if unit is not None:
-        kwargs["code"] = unit.code
-        expected = workflow.reports_on(form, unit, period)
-        row["expected"] = expected
-        row["existed"] = unit.active_on(period.end)
-        if expected:
-            deadline = (
-                report.deadline if report else workflow.deadline_for(form, unit.level, period)
-            )
-            row["deadline"] = deadline
-            status = report.status if report else None
-            row["status_label"] = due.status_label(status)
-            row["status_css"] = due.status_css(status)
-            row["timing"] = due.timing(
+    if unit is None:
+        return row
+    kwargs["code"] = unit.code
+    row["expected"] = workflow.reports_on(form, unit, period)
+    row["existed"] = unit.active_on(period.end)
+    row["links"] = {
+        name: reverse(f"reports:{name}", kwargs=kwargs)
+        for name in ("rollup", "dashboard", "completeness")
+    }
+    status = report.status if report else None
+    if row["expected"] or report:
+        deadline = report.deadline if report else workflow.deadline_for(form, unit.level, period)
+        row.update(
+            deadline=deadline,
+            status=status,
+            status_label=statuses.label(status),
+            status_css=statuses.css(status),
+            timing=statuses.report_timing(
                 status, deadline, report.first_submitted_at if report else None, today
-            )
-            row["links"]["report"] = due.optional_url("reports:report", **kwargs)
-        for name in ("rollup", "dashboard", "completeness"):
-            row["links"][name] = due.optional_url(f"reports:{name}", **kwargs)
-    row["current"] = period.contains(today)
+            ),
+        )
+        row["links"]["report"] = reverse("reports:report", kwargs=kwargs)
     return row
+
+
+def _due_row(form, rows, today):
+    """The period the unit should act on now: the latest ended one while its report is
+    still in hand, else the current one."""
+    keys = [p.key for p in due.due_periods(form, today)]
+    by_key = {r["period"].key: r for r in rows}
+    for key in keys:
+        row = by_key.get(key)
+        if row and row.get("links", {}).get("report") and row.get("status") in statuses.PENDING:
+            return row
+    current = by_key.get(keys[-1])
+    return current if current and current.get("links", {}).get("report") else None
 
 
 @login_required
@@ -68,19 +85,11 @@ def index(request):
             _period_row(form, p, unit, reports.get((form.pk, p.key)), today)
             for p in recent[form.pk]
         ]
-        latest = periods.latest_ended(today, form.period_type, form.cutoff_day)
-        blocks.append(
-            {
-                "form": form,
-                "rows": rows,
-                "latest": latest,
-                "latest_row": next((r for r in rows if r["period"].key == latest.key), None),
-                "current_row": rows[0],
-            }
-        )
-    is_leader = any(ra.role == scope.LEADER for ra in request.user.role_assignments.all())
-    return render(
-        request,
-        "reports/index.html",
-        {"blocks": blocks, "unit": unit, "is_leader": is_leader, "today": today},
-    )
+        blocks.append({"form": form, "rows": rows, "due_row": _due_row(form, rows, today)})
+    context = {
+        "blocks": blocks,
+        "unit": unit,
+        "is_leader": roles.holds(request.user, roles.LEADER),
+        "today": today,
+    }
+    return render(request, "reports/index.html", context)
