@@ -38,10 +38,27 @@ class NumberError(ValueError):
     pass
 
 
-def parse_number(raw, indicator):
-    """A cell or field as typed by a Vietnamese officer → Decimal, or NumberError (Vietnamese)."""
-    if raw is None:
+def _from_text(raw, indicator):
+    """A number typed as text: "1.234" (thousands), "12,5", "1.234,5", "−3" → Decimal."""
+    # Figures come back as pages show them: 1.234,5 with a real minus sign (U+2212).
+    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+    if text == "":
         return None
+    if "," in text and "." in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif "," in text:
+        text = text.replace(",", ".")
+    elif indicator.value_type == "int" and _THOUSANDS.match(text):
+        text = text.replace(".", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise NumberError(
+            _("%(name)s: “%(raw)s” không phải là số.") % {"name": indicator.name, "raw": raw}
+        ) from None
+
+
+def _read(raw, indicator):
     if type(raw) is int:  # the common case from JSON and Excel: no text to read
         if -MAX_INT < raw < MAX_INT:
             return Decimal(raw)
@@ -49,33 +66,28 @@ def parse_number(raw, indicator):
     if isinstance(raw, bool):
         raise NumberError(_("%(name)s: phải là một số.") % {"name": indicator.name})
     if isinstance(raw, (int, Decimal)):
-        value = Decimal(raw)
-    elif isinstance(raw, float):
-        value = Decimal(repr(raw))
-    else:
-        # Figures come back as pages show them: 1.234,5 with a real minus sign (U+2212).
-        text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
-        if text == "":
-            return None
-        if "," in text and "." in text:
-            text = text.replace(".", "").replace(",", ".")
-        elif "," in text:
-            text = text.replace(",", ".")
-        elif indicator.value_type == "int" and _THOUSANDS.match(text):
-            text = text.replace(".", "")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise NumberError(
-                _("%(name)s: “%(raw)s” không phải là số.") % {"name": indicator.name, "raw": raw}
-            ) from None
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    return _from_text(raw, indicator)
+
+
+def parse_number(raw, indicator):
+    """A cell or field as typed by a Vietnamese officer → Decimal, or NumberError (Vietnamese)."""
+    if raw is None:
+        return None
+    if type(raw) is int and -MAX_INT < raw < MAX_INT and indicator.value_type == "int":
+        return Decimal(raw)  # the fast path of bulk imports
+    value = _read(raw, indicator)
+    if value is None:
+        return None
     if not value.is_finite() or abs(value) >= MAX_ABS:
         raise NumberError(_("%(name)s: số quá lớn.") % {"name": indicator.name})
     if indicator.value_type == "int" and value != value.to_integral_value():
         raise NumberError(_("%(name)s: phải là số nguyên.") % {"name": indicator.name})
     if indicator.value_type == "int":
-        value = value.quantize(Decimal(1))
-    elif value.as_tuple().exponent < -4:
+        return value.quantize(Decimal(1))
+    if value.as_tuple().exponent < -4:
         raise NumberError(_("%(name)s: tối đa 4 chữ số thập phân.") % {"name": indicator.name})
     return value
 

@@ -365,20 +365,21 @@ def _district_name(name, district_type):
     return f"{district_type or kind} {rest}"
 
 
+REORGANISATION_NOTE = "Sắp xếp đơn vị hành chính từ 01/07/2025"
+
+
+def _lookup(table, key, what):
+    try:
+        return table[key]
+    except KeyError:
+        raise UnitImportError(
+            _("Bảng chuyển đổi 2025 nhắc tới %(what)s “%(key)s” không có trong dữ liệu.")
+            % {"what": what, "key": key}
+        ) from None
+
+
 def _reorganisation(conversion, province_code, legacy_code, new_province, new_ward):
     """Lineage of 1 July 2025 from the package's conversion tables."""
-
-    def lookup(table, key, what):
-        try:
-            return table[key]
-        except KeyError:
-            raise UnitImportError(
-                _("Bảng chuyển đổi 2025 nhắc tới %(what)s “%(key)s” không có trong dữ liệu.")
-                % {"what": what, "key": key}
-            ) from None
-
-    note = "Sắp xếp đơn vị hành chính từ 01/07/2025"
-    records = []
     try:
         provinces = conversion["DICT_PROVINCE"]
         whole = conversion["DICT_PROVINCE_WARD_NO_DIVIDED"]
@@ -387,25 +388,45 @@ def _reorganisation(conversion, province_code, legacy_code, new_province, new_wa
         raise UnitImportError(
             _("Bảng chuyển đổi 2025 thiếu mục %(key)s.") % {"key": exc.args[0]}
         ) from None
+    records = _province_links(provinces, province_code, new_province)
+    pairs = _whole_wards(whole, legacy_code, new_ward) + _divided_wards(
+        divided, legacy_code, new_ward
+    )
+    records += _ward_links(pairs)
+    _check_shares(records)
+    return records
 
+
+def _province_links(provinces, province_code, new_province):
+    records = []
     for new_key, old_keys in provinces.items():
-        successor = lookup(new_province, new_key, _("tỉnh mới"))
+        successor = _lookup(new_province, new_key, _("tỉnh mới"))
         kind = Lineage.Kind.MERGE if len(old_keys) > 1 else Lineage.Kind.RENAME
         for old_key in old_keys:
-            predecessor = lookup(province_code, old_key, _("tỉnh cũ"))
-            records.append(LineageSpec(predecessor, successor, kind, REORGANISED, note=note))
+            predecessor = _lookup(province_code, old_key, _("tỉnh cũ"))
+            records.append(
+                LineageSpec(predecessor, successor, kind, REORGANISED, note=REORGANISATION_NOTE)
+            )
+    return records
 
-    # A successor with several predecessors (whole or in part) is a merger; with exactly
-    # one, the old commune simply continues under its new name.
-    pairs = []  # (predecessor, successor, share or None for a whole transfer)
+
+def _whole_wards(whole, legacy_code, new_ward):
+    """(predecessor, successor, None) for communes that went whole into a new one."""
+    pairs = []
     for new_p, wards in whole.items():
         for new_w, old_keys in wards.items():
-            successor = lookup(new_ward, (new_p, new_w), _("xã mới"))
+            successor = _lookup(new_ward, (new_p, new_w), _("xã mới"))
             for old_key in old_keys:
-                pairs.append((lookup(legacy_code, old_key, _("xã cũ")), successor, None))
+                pairs.append((_lookup(legacy_code, old_key, _("xã cũ")), successor, None))
+    return pairs
+
+
+def _divided_wards(divided, legacy_code, new_ward):
+    """(predecessor, successor, share) for communes split between new ones."""
+    pairs = []
     for new_p, olds in divided.items():
         for old_key, parts in olds.items():
-            predecessor = lookup(legacy_code, old_key, _("xã cũ"))
+            predecessor = _lookup(legacy_code, old_key, _("xã cũ"))
             defaults = [p for p in parts if p.get("isDefaultNewWard")]
             if len(defaults) != 1:
                 raise UnitImportError(
@@ -413,26 +434,38 @@ def _reorganisation(conversion, province_code, legacy_code, new_province, new_wa
                     % {"key": old_key}
                 )
             for part in parts:
-                successor = lookup(new_ward, (new_p, part["newWardKey"]), _("xã mới"))
+                successor = _lookup(new_ward, (new_p, part["newWardKey"]), _("xã mới"))
                 # Until real shares are known the default successor takes the whole.
                 share = Decimal(1) if part.get("isDefaultNewWard") else Decimal(0)
                 pairs.append((predecessor, successor, share))
+    return pairs
 
+
+def _ward_links(pairs):
+    """A successor with several predecessors (whole or in part) is a merger; with exactly
+    one, the old commune simply continues under its new name."""
     predecessors = defaultdict(set)
     for predecessor, successor, _share in pairs:
         predecessors[successor].add(predecessor)
+    records = []
     for predecessor, successor, share in pairs:
         if share is None:
             many = len(predecessors[successor]) > 1
             kind = Lineage.Kind.MERGE if many else Lineage.Kind.RENAME
-            records.append(LineageSpec(predecessor, successor, kind, REORGANISED, note=note))
+            records.append(
+                LineageSpec(predecessor, successor, kind, REORGANISED, note=REORGANISATION_NOTE)
+            )
         else:
             records.append(
                 LineageSpec(
-                    predecessor, successor, Lineage.Kind.SPLIT, REORGANISED, share, note=note
+                    predecessor,
+                    successor,
+                    Lineage.Kind.SPLIT,
+                    REORGANISED,
+                    share,
+                    note=REORGANISATION_NOTE,
                 )
             )
-    _check_shares(records)
     return records
 
 
