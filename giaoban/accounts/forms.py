@@ -16,6 +16,8 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
     password = forms.CharField(label=_("Mật khẩu"), strip=False, widget=forms.PasswordInput)
 
+    attempts_left = None  # after a wrong password: tries left before the lockout
+
     error_messages = {
         "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng."),
         "inactive": _("Tài khoản này đã bị khóa."),
@@ -182,7 +184,7 @@ class RoleForm(forms.Form):
     def __init__(self, *args, admin, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"] = UnitCodeField(admin, ADMINISTER, label=_("Tại đơn vị (mã)"))
+        self.fields["unit"] = UnitCodeField(admin, ADMINISTER, label=_("Tại đơn vị"))
         if user.unit_id and not self.is_bound:
             self.initial["unit"] = user.unit.code
 

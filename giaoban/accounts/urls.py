@@ -1,8 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from giaoban.accounts import views
-from giaoban.accounts.forms import LoginForm
 
 # Profile and user administration live in the "accounts" namespace; login and logout keep
 # their global names (settings.LOGIN_URL and the page header use them).
@@ -25,15 +23,7 @@ account_patterns = (
 )
 
 urlpatterns = [
-    path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-nhap/", views.SignInView.as_view(), name="login"),
+    path("dang-xuat/", views.sign_out, name="logout"),
     path("", include(account_patterns)),
 ]

@@ -4,8 +4,11 @@ Users are looked up through `scope_q(admin, ADMINISTER)` on their unit, so a use
 another subtree is a 404; a user without an administrator role anywhere gets a 403.
 """
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from giaoban.accounts.forms import (
+    LoginForm,
     OwnPasswordForm,
     RoleForm,
     SetPasswordForm,
@@ -31,6 +35,45 @@ from giaoban.core.text import fold
 from giaoban.units.models import Unit
 
 USERS_PAGE_SIZE = 50
+
+
+# --- Signing in and out ---------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    """Đăng nhập: after a wrong password, how many tries are left before the lockout."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        username = (form.data.get("username") or "").strip()
+        left = attempts_left(self.request, username)
+        if username and left is not None:
+            form.attempts_left = left
+        return super().form_invalid(form)
+
+
+def attempts_left(request, username):
+    """Wrong passwords still allowed for this name from this address (axes counts them)."""
+    ip = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
+    failures = (
+        AccessAttempt.objects.filter(username=username, ip_address=ip)
+        .values_list("failures_since_start", flat=True)
+        .first()
+    )
+    if failures is None:
+        return None
+    return max(0, settings.AXES_FAILURE_LIMIT - failures)
+
+
+@require_POST
+def sign_out(request):
+    """Đăng xuất, and say so on the login page."""
+    logout(request)
+    messages.info(request, _("Đồng chí đã đăng xuất. Hẹn gặp lại."))
+    return redirect("login")
 
 
 # --- Profile: every signed-in user, about themselves only ------------------------------------

@@ -187,8 +187,29 @@ class IndicatorTotal(Schema):
     value: Number | None
     previous: Number | None = Field(description="Kỳ trước.")
     last_year: Number | None = Field(description="Cùng kỳ năm trước (qua quan hệ kế thừa).")
-    vs_previous_pct: float | None = Field(description="Tăng/giảm so với kỳ trước, %.")
-    vs_last_year_pct: float | None = Field(description="Tăng/giảm so với cùng kỳ, %.")
+    compared_value: Number | None = Field(
+        description="Kỳ này trên cơ sở so sánh (cùng các đơn vị có số liệu ở các kỳ so sánh)."
+    )
+    compared_previous: Number | None = Field(description="Kỳ trước trên cơ sở so sánh.")
+    compared_last_year: Number | None = Field(description="Cùng kỳ trên cơ sở so sánh.")
+    vs_previous_pct: float | None = Field(
+        description="Tăng/giảm so với kỳ trước, %, cùng đơn vị với cùng đơn vị; null nếu "
+        "không so sánh được."
+    )
+    vs_last_year_pct: float | None = Field(
+        description="Tăng/giảm so với cùng kỳ năm trước, %; null nếu không so sánh được."
+    )
+
+
+class ComparisonBasis(Schema):
+    kind: str = Field(
+        description="full: mọi đơn vị phải báo cáo đều đã có số liệu ở các kỳ so sánh; "
+        "common: chỉ so sánh trên `units` đơn vị có số liệu ở mọi kỳ so sánh; none: không "
+        "so sánh được (số liệu chưa đủ, cây đơn vị đã thay đổi)."
+    )
+    units: int = Field(description="Số đơn vị được so sánh (khi kind = common).")
+    last_year_kind: str = Field(description="Như kind, cho so sánh với cùng kỳ năm trước.")
+    notes: list[str] = Field(description="Giải thích cơ sở so sánh, bằng lời.")
 
 
 class ChildRollup(Schema):
@@ -220,6 +241,7 @@ class RollupOut(Schema):
     path: str | None = Field(description="Vị trí của đơn vị trong cây vào ngày cuối kỳ.")
     covered: int
     expected: int
+    comparison_basis: ComparisonBasis
     indicators: list[IndicatorTotal]
     children: ChildRollupPage
 

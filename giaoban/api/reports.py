@@ -609,6 +609,9 @@ def rollup_detail(
                 "value": number(comparison.value),
                 "previous": number(comparison.previous),
                 "last_year": number(comparison.last_year),
+                "compared_value": number(comparison.base_value),
+                "compared_previous": number(comparison.shown_previous),
+                "compared_last_year": number(comparison.shown_last_year),
                 "vs_previous_pct": _pct(comparison.vs_previous),
                 "vs_last_year_pct": _pct(comparison.vs_last_year),
             }
@@ -638,6 +641,12 @@ def rollup_detail(
         "path": view.node_path,
         "covered": view.covered,
         "expected": view.expected,
+        "comparison_basis": {
+            "kind": view.basis.kind,
+            "units": view.basis.units,
+            "last_year_kind": view.last_year_basis.kind,
+            "notes": services.basis_notes(view),
+        },
         "indicators": indicators,
         "children": page,
     }

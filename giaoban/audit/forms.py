@@ -41,7 +41,7 @@ class AuditFilterForm(forms.Form):
                 AUDIT,
                 open_only=False,
                 required=False,
-                label=_("Đơn vị (mã)"),
+                label=_("Đơn vị"),
                 help_text=_("Gồm cả các đơn vị cấp dưới."),
             ),
             **self.fields,

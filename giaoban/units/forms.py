@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +60,11 @@ class UnitForm(forms.ModelForm):
     def __init__(self, *args, parent=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.parent = parent if parent is not None else self.instance.parent
-        levels = Level.objects.all()
+        # A level that has been abolished (the districts) is offered to nobody new; a
+        # unit that already has it keeps it.
+        levels = Level.objects.in_use()
+        if self.instance.pk:
+            levels = Level.objects.filter(Q(pk__in=levels) | Q(pk=self.instance.level_id))
         if self.parent is not None:
             levels = levels.filter(rank__gt=self.parent.level.rank)
         self.fields["level"].queryset = levels
@@ -171,8 +176,37 @@ class CloseUnitForm(forms.Form):
         return data
 
 
+class UnitPickerInput(forms.TextInput):
+    """A search-as-you-type box for a unit: units.js lists the units of the user's scope
+    that match what is typed (without diacritics, by name or code) and puts the chosen
+    one in the box as "T19 — Công an tỉnh Thái Nguyên". Without JavaScript a code, or a
+    name that matches one unit, is typed instead."""
+
+    def __init__(self, action, attrs=None):
+        attrs = {
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "data-unit-picker": "",
+            "data-action": action,
+            "placeholder": _("Gõ tên hoặc mã đơn vị, có dấu hay không dấu"),
+            "data-empty-label": _("Không có đơn vị nào khớp trong phạm vi của đồng chí."),
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-url"] = reverse("units:pick")
+        return context
+
+
+def picker_label(unit):
+    return f"{unit.code} — {unit.name}"
+
+
 class UnitCodeField(forms.ModelChoiceField):
-    """A unit typed by its code, accepted only inside the user's scope for `action`.
+    """A unit chosen inside the user's scope for `action`: picked from the search box, or
+    typed as its code, or as a name that matches exactly one unit of the scope.
 
     With `open_only`, closed units are refused (nobody is placed in, or given a role at, a unit
     that no longer exists), except `keep`, the unit a user already belongs to.
@@ -185,25 +219,47 @@ class UnitCodeField(forms.ModelChoiceField):
             if keep is not None:
                 is_open |= Q(pk=keep.pk)
             queryset = queryset.filter(is_open)
-        kwargs.setdefault("label", _("Đơn vị (mã)"))
-        kwargs.setdefault("help_text", _("Mã đơn vị, ví dụ T19; tra mã trong Cây đơn vị."))
-        message = (
-            _("Không có đơn vị đang hoạt động mang mã “%(value)s” trong phạm vi của đồng chí.")
+        kwargs.setdefault("label", _("Đơn vị"))
+        kwargs.setdefault(
+            "help_text", _("Gõ vài chữ của tên (không cần dấu) hoặc mã, rồi chọn trong danh sách.")
+        )
+        self.missing_message = (
+            _("Không có đơn vị đang hoạt động nào khớp “%(value)s” trong phạm vi của đồng chí.")
             if open_only
-            else _("Không có đơn vị mang mã “%(value)s” trong phạm vi của đồng chí.")
+            else _("Không có đơn vị nào khớp “%(value)s” trong phạm vi của đồng chí.")
         )
         super().__init__(
             queryset=queryset,
             to_field_name="code",
-            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-            error_messages={"invalid_choice": message},
+            widget=UnitPickerInput(action),
+            error_messages={"invalid_choice": self.missing_message},
             **kwargs,
         )
 
     def to_python(self, value):
-        return super().to_python((value or "").strip().upper())
+        text = (value or "").strip()
+        if text in self.empty_values:
+            return None
+        code = text.split(" — ", 1)[0].strip().upper()
+        unit = self.queryset.filter(code=code).first()
+        if unit is not None:
+            return unit
+        found = list(self.queryset.search(text).order_by("depth", "path")[:6])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(self.missing_message % {"value": text}, "invalid_choice")
+        names = ", ".join(picker_label(u) for u in found[:5])
+        raise forms.ValidationError(
+            _("Có nhiều đơn vị khớp “%(value)s”: %(names)s… — chọn một trong danh sách.")
+            % {"value": text, "names": names},
+            "invalid_choice",
+        )
 
     def prepare_value(self, value):
         if isinstance(value, Unit):
-            return value.code
+            return picker_label(value)
+        if isinstance(value, str) and value:
+            unit = self.queryset.filter(code=value.strip().upper()).first()
+            return picker_label(unit) if unit else value
         return value

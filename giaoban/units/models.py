@@ -17,6 +17,13 @@ from giaoban.core.text import fold
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,29}$")
 
 
+class LevelQuerySet(models.QuerySet):
+    def in_use(self, day=None):
+        """Levels a new unit may have on `day` (today): not abolished."""
+        day = day or timezone.localdate()
+        return self.filter(Q(active_to__isnull=True) | Q(active_to__gte=day))
+
+
 class Level(NFCModel):
     """Cấp đơn vị — a level of the tree (Bộ, Cục, tỉnh, huyện, xã). Levels are data."""
 
@@ -25,6 +32,14 @@ class Level(NFCModel):
     rank = models.PositiveSmallIntegerField(
         _("thứ bậc"), help_text=_("0 là cấp cao nhất; số lớn hơn là cấp thấp hơn.")
     )
+    active_to = models.DateField(
+        _("bỏ cấp sau ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Cấp đã bỏ (như cấp huyện từ 01/03/2025) không dùng cho đơn vị mới."),
+    )
+
+    objects = LevelQuerySet.as_manager()
 
     class Meta:
         ordering = ["rank", "code"]
@@ -155,6 +170,15 @@ class Unit(NFCModel):
         codes = self.path.strip(PATH_SEP).split(PATH_SEP)[:-1]
         by_code = {u.code: u for u in Unit.objects.filter(code__in=codes).select_related("level")}
         return [by_code[c] for c in codes if c in by_code]
+
+    @property
+    def is_root(self):
+        """The top of the tree (the ministry): never dissolved, never deleted."""
+        return self.parent_id is None
+
+    def lower_levels(self):
+        """The levels in use that a unit placed directly below this one may have."""
+        return Level.objects.in_use().filter(rank__gt=self.level.rank)
 
     def has_history(self):
         """A unit with anything recorded against it is closed, never deleted."""

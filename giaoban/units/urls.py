@@ -5,6 +5,7 @@ from giaoban.units import views
 app_name = "units"
 urlpatterns = [
     path("", views.browser, name="browser"),
+    path("chon/", views.pick, name="pick"),  # before the unit codes (lower case: no clash)
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/con/", views.children, name="children"),
     path("<str:code>/them/", views.create, name="create"),

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, ProtectedError, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from giaoban.core.scope import (
     role_paths,
     save_in_scope,
 )
-from giaoban.units.forms import CloseUnitForm, UnitForm, UnitSearchForm
+from giaoban.units.forms import CloseUnitForm, UnitForm, UnitSearchForm, picker_label
 from giaoban.units.models import Unit
 
 CHILDREN_PAGE_SIZE = 200  # one fetch of the lazy tree
@@ -134,6 +134,44 @@ def browser(request):
     return render(request, "units/browser.html", context, status=status)
 
 
+PICK_LIMIT = 20
+PICK_ACTIONS = (VIEW, ADMINISTER, AUDIT)
+
+
+@login_required
+@require_GET
+def pick(request):
+    """JSON for the unit picker (units.js): units of the user's scope for `action` that
+    match `q` by name or code, with or without diacritics, open ones first."""
+    action = request.GET.get("action") or VIEW
+    if action not in PICK_ACTIONS:
+        action = VIEW
+    text = (request.GET.get("q") or "").strip()[:100]
+    if not text or "\x00" in text:
+        return JsonResponse({"results": []})
+    found = (
+        Unit.objects.restrict(request.user, action)
+        .search(text)
+        .filter(_open_q())
+        .select_related("level")
+        .order_by("depth", "path")[:PICK_LIMIT]
+    )
+    units = _attach_trails(request.user, list(found))
+    results = [
+        {
+            "code": u.code,
+            "name": u.name,
+            "label": picker_label(u),
+            "trail": " › ".join(u.trail),
+            "level": u.level.name,
+        }
+        for u in units
+    ]
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_GET
 def children(request, code):
@@ -211,16 +249,30 @@ def detail(request, code):
         "members": _members(unit),
         "members_limit": MEMBERS_LIMIT,
         "may_administer": can(user, ADMINISTER, unit),
+        "may_add_below": can(user, ADMINISTER, unit) and unit.lower_levels().exists(),
         "may_audit": can(user, AUDIT, unit),
         **_lineage(request, unit),
     }
     return render(request, "units/detail.html", context)
 
 
+def _refused(request, unit, message):
+    """An action that makes no sense for this unit: say why on its page (400)."""
+    messages.error(request, message)
+    return redirect("units:detail", code=unit.code)
+
+
 @login_required
 def create(request, code):
     """Thêm đơn vị cấp dưới of the unit `code`."""
     parent = _get_unit(request, code, ADMINISTER)
+    if not parent.lower_levels().exists():
+        return _refused(
+            request,
+            parent,
+            _("%(name)s ở cấp thấp nhất của cây: không có cấp nào để thêm đơn vị cấp dưới.")
+            % {"name": parent.name},
+        )
     form = UnitForm(request.POST or None, parent=parent, instance=Unit(parent=parent))
     if request.method == "POST":
         if form.is_valid():
@@ -254,6 +306,8 @@ def edit(request, code):
 def close(request, code):
     """Giải thể: a unit with history is closed (active_to), never deleted."""
     unit = _get_unit(request, code, ADMINISTER)
+    if unit.is_root:
+        return _refused(request, unit, _("Không giải thể đơn vị cao nhất của cây."))
     form = CloseUnitForm(request.POST or None, unit=unit)
     if request.method == "POST":
         if form.is_valid():
@@ -281,6 +335,8 @@ def close(request, code):
 def delete(request, code):
     """Xóa: only a unit with nothing recorded against it; anything else must be closed."""
     unit = _get_unit(request, code, ADMINISTER)
+    if unit.is_root:
+        return _refused(request, unit, _("Không xóa đơn vị cao nhất của cây."))
     has_history = unit.has_history()
     if request.method == "POST" and not has_history:
         parent = unit.parent

@@ -189,7 +189,7 @@ def test_the_user_list_finds_a_name_typed_without_diacritics(client, cast, admin
 def test_the_user_list_refuses_a_unit_out_of_scope(client, cast, admin_a):
     response = login(client, admin_a).get(reverse("accounts:user_list"), {"unit": "T01"})
     assert response.status_code == 400
-    assert "Đơn vị (mã): Không có đơn vị mang mã “T01”" in response.content.decode()
+    assert "Đơn vị: Không có đơn vị nào khớp “T01”" in response.content.decode()
     assert "officer_b" not in response.content.decode()
 
 
@@ -246,14 +246,14 @@ def test_an_admin_creates_a_user_with_a_role(client, cast, admin_a):
 
 def test_the_create_form_is_prefilled_from_the_unit_page(client, cast, admin_a):
     response = login(client, admin_a).get(reverse("accounts:user_create"), {"unit": "X05800"})
-    assert 'value="X05800"' in response.content.decode()
+    assert 'value="X05800 — Công an xã Đại Phúc"' in response.content.decode()
 
 
 @pytest.mark.parametrize(
     "overrides,message",
     [
-        ({"unit": "T01"}, "Đơn vị (mã): Không có đơn vị đang hoạt động mang mã “T01”"),
-        ({"unit": ""}, "Đơn vị (mã): Trường này là bắt buộc."),
+        ({"unit": "T01"}, "Đơn vị: Không có đơn vị đang hoạt động nào khớp “T01”"),
+        ({"unit": ""}, "Đơn vị: Trường này là bắt buộc."),
         ({"username": "officer_a"}, "Tên đăng nhập: Tên đăng nhập này đã có người dùng."),
         ({"username": "có dấu cách"}, "Tên đăng nhập:"),
         ({"full_name": ""}, "Họ và tên: Trường này là bắt buộc."),
@@ -280,7 +280,7 @@ def test_create_refuses_a_closed_unit(client, cast, admin_a):
     Unit.objects.filter(code="X05800").update(active_to=datetime.date(2020, 1, 1))
     response = login(client, admin_a).post(reverse("accounts:user_create"), user_data())
     assert response.status_code == 400
-    assert "Không có đơn vị đang hoạt động mang mã “X05800”" in response.content.decode()
+    assert "Không có đơn vị đang hoạt động nào khớp “X05800”" in response.content.decode()
 
 
 def test_create_validates_role(client, cast):
@@ -338,9 +338,7 @@ def test_edit_refuses_moving_a_user_out_of_scope(client, cast, admin_a):
     url = reverse("accounts:user_edit", kwargs={"pk": cast.commune_officer.pk})
     response = login(client, admin_a).post(url, {"full_name": "x", "unit": "T01"})
     assert response.status_code == 400
-    assert "Đơn vị (mã): Không có đơn vị đang hoạt động mang mã “T01”" in (
-        response.content.decode()
-    )
+    assert "Đơn vị: Không có đơn vị đang hoạt động nào khớp “T01”" in (response.content.decode())
     assert User.objects.get(pk=cast.commune_officer.pk).unit == cast.commune_a1
     assert counts() == before
 
@@ -434,8 +432,8 @@ def test_an_admin_adds_and_removes_a_role_and_both_are_audited(client, cast, adm
 @pytest.mark.parametrize(
     "data,message",
     [
-        ({"role": "viewer", "unit": "T01"}, "Tại đơn vị (mã): Không có đơn vị đang hoạt động"),
-        ({"role": "viewer", "unit": "BCA"}, "Tại đơn vị (mã): Không có đơn vị đang hoạt động"),
+        ({"role": "viewer", "unit": "T01"}, "Tại đơn vị: Không có đơn vị đang hoạt động"),
+        ({"role": "viewer", "unit": "BCA"}, "Tại đơn vị: Không có đơn vị đang hoạt động"),
         ({"role": "", "unit": "T19"}, "Vai trò: Trường này là bắt buộc."),
         ({"role": "king", "unit": "T19"}, "Vai trò: Hãy chọn một lựa chọn hợp lệ."),
         ({"role": "officer", "unit": "X05500"}, "Vai trò: Người dùng đã có vai trò này"),
@@ -473,3 +471,23 @@ def test_an_admin_cannot_remove_their_own_admin_role(client, cast, admin_a):
     assert response.status_code == 400
     assert "Không thể tự gỡ vai trò quản trị" in response.content.decode()
     assert RoleAssignment.objects.filter(pk=ra.pk).exists()
+
+
+def test_signing_out_says_so(client, cast):
+    client.force_login(cast.officer_a)
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "Đồng chí đã đăng xuất." in response.content.decode()
+    assert client.get(reverse("logout")).status_code == 405  # a GET never signs anyone out
+
+
+def test_the_login_page_warns_before_the_lockout(client, cast, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    wrong = {"username": "officer_a", "password": "sai-mat-khau"}
+    first = client.post(reverse("login"), wrong).content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in first
+    assert "Còn 2 lần thử" in first and "tạm khóa 15 phút" in first
+    second = client.post(reverse("login"), wrong).content.decode()
+    assert "Còn 1 lần thử" in second
+    fresh = Client().get(reverse("login")).content.decode()
+    assert "lần thử" not in fresh  # nothing before a wrong password

@@ -567,6 +567,11 @@ def test_the_rollup_compares_with_the_previous_period(form, cast):
     gd01 = {i["code"]: i for i in body["indicators"]}["GD01"]
     assert (gd01["value"], gd01["previous"], gd01["vs_previous_pct"]) == (5, 4, 25.0)
     assert gd01["last_year"] is None
+    # One of T19's two communes reported: compared like with like, over that one unit.
+    basis = body["comparison_basis"]
+    assert (basis["kind"], basis["units"]) == ("common", 1)
+    assert (gd01["compared_value"], gd01["compared_previous"]) == (5, 4)
+    assert "1 đơn vị có số liệu ở cả kỳ này và kỳ so sánh" in basis["notes"][0]
 
 
 def test_the_rollup_mode_counts_submitted_reports_on_request(form, cast):

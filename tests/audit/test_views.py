@@ -114,7 +114,7 @@ def test_a_unit_filter_covers_the_subtree(client, cast):
     [
         ({"date_from": "32/13/2025"}, "Từ ngày: Nhập một ngày hợp lệ."),
         ({"date_from": "02/01/2026", "date_to": "01/01/2026"}, "Đến ngày: Đến ngày phải sau"),
-        ({"unit": "T01"}, "Đơn vị (mã): Không có đơn vị mang mã “T01” trong phạm vi"),
+        ({"unit": "T01"}, "Đơn vị: Không có đơn vị nào khớp “T01” trong phạm vi"),
         ({"action": "explode"}, "Thao tác: Hãy chọn một lựa chọn hợp lệ."),
         ({"model": "auth.Permission"}, "Loại đối tượng: Hãy chọn một lựa chọn hợp lệ."),
     ],
@@ -162,7 +162,7 @@ def test_the_unit_page_links_to_its_trail(client, cast):
     )
     assert f'href="{URL}?unit=X05500"' in html
     page = client.get(URL, {"unit": "X05500"}).content.decode()
-    assert 'value="X05500"' in page
+    assert 'value="X05500 — Công an phường Phan Đình Phùng"' in page
 
 
 def test_entries_at_the_end_of_a_day_are_in_that_day(client, cast):

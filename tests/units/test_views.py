@@ -541,3 +541,77 @@ def test_edit_refuses_a_closing_date_that_would_orphan_open_children(client, cas
     assert response.status_code == 400
     assert "Hoạt động đến: Còn 2 đơn vị cấp dưới hoạt động" in response.content.decode()
     assert Unit.objects.get(code="T19").active_to is None
+
+
+# --- what a new administrator tripped over (issue 7, point 8g) ----------------------------
+
+
+def test_the_root_unit_is_never_dissolved_or_deleted(client, cast):
+    client.force_login(cast.ministry_admin)
+    page = client.get(reverse("units:detail", kwargs={"code": "BCA"})).content.decode()
+    assert reverse("units:close", kwargs={"code": "BCA"}) not in page
+    assert reverse("units:delete", kwargs={"code": "BCA"}) not in page
+    for name in ("units:close", "units:delete"):
+        response = client.post(
+            reverse(name, kwargs={"code": "BCA"}), {"active_to": "31/12/2026"}, follow=True
+        )
+        assert "đơn vị cao nhất của cây" in response.content.decode()
+    root = Unit.objects.get(code="BCA")
+    assert root.active_to is None
+
+
+def test_no_unit_is_added_below_the_lowest_level(client, cast):
+    admin = make_user("admin_xa", cast.province_a, "admin")
+    client.force_login(admin)
+    page = client.get(reverse("units:detail", kwargs={"code": "X05500"})).content.decode()
+    assert reverse("units:create", kwargs={"code": "X05500"}) not in page
+    response = client.get(reverse("units:create", kwargs={"code": "X05500"}), follow=True)
+    assert "cấp thấp nhất của cây" in response.content.decode()
+    province_page = client.get(reverse("units:detail", kwargs={"code": "T19"})).content.decode()
+    assert reverse("units:create", kwargs={"code": "T19"}) in province_page
+
+
+def test_an_abolished_level_is_not_offered_for_a_new_unit(client, cast):
+    client.force_login(cast.ministry_admin)
+    page = client.get(reverse("units:create", kwargs={"code": "T19"})).content.decode()
+    assert "Công an xã, phường, đặc khu" in page
+    assert "Công an huyện, quận" not in page  # districts were removed on 1 March 2025
+
+
+def test_the_unit_picker_finds_units_in_scope_without_diacritics(client, cast):
+    client.force_login(cast.officer_a)
+    url = reverse("units:pick")
+    found = client.get(url, {"q": "dai phuc"}).json()["results"]
+    assert [u["code"] for u in found] == ["X05800"]
+    assert found[0]["label"] == "X05800 — Công an xã Đại Phúc"
+    assert found[0]["trail"] == "Thái Nguyên"
+    assert client.get(url, {"q": "ba dinh"}).json()["results"] == []  # another province
+    client.force_login(cast.ministry_admin)
+    found = client.get(url, {"q": "x0", "action": "administer"}).json()["results"]
+    assert {u["code"] for u in found} >= {"X05500", "X05800", "X00004"}
+
+
+def test_a_unit_is_picked_by_name_in_the_user_form(client, cast):
+    admin = make_user("admin_a", cast.province_a, "admin")
+    client.force_login(admin)
+    page = client.get(reverse("accounts:user_create")).content.decode()
+    assert "data-unit-picker" in page and reverse("units:pick") in page
+    data = {
+        "username": "nguoi_moi",
+        "full_name": "Người Mới",
+        "position": "",
+        "email": "",
+        "unit": "dai phuc",  # typed without JavaScript: a name that matches one unit
+        "role": "",
+        "password1": "Mat-khau-moi-2026-xyz",
+        "password2": "Mat-khau-moi-2026-xyz",
+    }
+    response = client.post(reverse("accounts:user_create"), data)
+    assert response.status_code == 302
+    from giaoban.accounts.models import User
+
+    assert User.objects.get(username="nguoi_moi").unit == cast.commune_a2
+    data.update(username="nguoi_khac", unit="cong an")  # several match: say which
+    response = client.post(reverse("accounts:user_create"), data)
+    assert response.status_code == 400
+    assert "Có nhiều đơn vị khớp “cong an”" in response.content.decode()
