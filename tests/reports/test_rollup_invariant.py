@@ -150,9 +150,49 @@ def test_live_rollup_equals_recomputation(form, cast, leaders, sequence):
             fresh = {nid: normalise(v) for nid, v in rollup.recompute(form, KEY).items()}
             assert live == fresh
             assert fresh == naive_recompute(form)
+            assert_children_totals(form)
             raise Rollback
     except Rollback:
         pass
+
+
+def naive_below(form, node_code, statuses):
+    """Sums and counts of every report strictly below a node, the obvious way."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from giaoban.reports.models import Report
+
+    out = defaultdict(lambda: [Decimal(0), 0])
+    for report in Report.objects.filter(form=form, period_key=KEY, status__in=statuses):
+        codes = report.path.strip("/").split("/")
+        if node_code in codes[:-1]:
+            for code, value in report.values.values_list("indicator__code", "value"):
+                out[code][0] += value
+                out[code][1] += 1
+    return {code: total for code, (total, n) in out.items() if n}
+
+
+def assert_children_totals(form):
+    """The review page's "sum of the units below" is the roll-up's own arithmetic over the
+    children's rows: it equals the reports below, counted the obvious way."""
+    from giaoban.reports.views.review import children_totals
+    from giaoban.units.models import Unit
+
+    period = form.period(KEY)
+    indicators = [i for i in form.current_version().indicators.all() if i.aggregation == "sum"]
+    for mode, statuses in (
+        (rollup.ACCEPTED, ("accepted",)),
+        (rollup.COUNTED, ("submitted", "accepted")),
+    ):
+        for code in ("BCA", "T19", "T01"):
+            values, *_rest = children_totals(
+                Unit.objects.get(code=code), form, period, indicators, mode
+            )
+            got = {c: v for c, v in values.items() if v is not None}
+            wanted = {i.code for i in indicators}
+            naive = {c: v for c, v in naive_below(form, code, statuses).items() if c in wanted}
+            assert got == naive, (mode, code)
 
 
 def test_history_imports_add_up_with_live_transitions(form, cast, leaders):
