@@ -6,15 +6,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Sum
+import orjson
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giaoban.core import periods
-from giaoban.core.paths import PATH_SEP, subtree_q
+from giaoban.core.paths import PATH_SEP
 from giaoban.core.perf import gc_paused
 from giaoban.reports import buckets, rollup
-from giaoban.reports.models import Report, ReportValue
+from giaoban.reports.models import Report
 from giaoban.units import history
 from giaoban.units.models import Level, Unit
 
@@ -26,14 +27,16 @@ class Basis:
     """What a comparison is made over (cơ sở so sánh).
 
     full: every unit expected to report did, in every period compared — totals compare;
-    common: some are missing, so the figures compared are those of the `units` units
-    that reported in every period compared (like with like);
+    common: some are missing, so the figures compared are those of the `units` (of
+    `of`) direct children of the node that have every report in, in every period
+    compared (like with like: the same units on both sides);
     none: no comparison can honestly be made (the tree changed and data is incomplete,
     or nothing reported in one of the periods).
     """
 
     kind: str
     units: int = 0
+    of: int = 0  # the node's direct children, of which `units` are compared
 
     @property
     def comparable(self):
@@ -222,48 +225,54 @@ def _figures(node, form, period, mode, indicators, row=None):
     return Figures(totals or {}, covered, expected, False)
 
 
-def _statuses(mode):
-    return (Report.Status.ACCEPTED,) if mode == rollup.ACCEPTED else rollup.IN_COUNTED
+def _complete(row, expected, mode):
+    return expected > 0 and rollup.covered(row, mode) == expected
 
 
-def _reported(form, period, node_path_then, mode):
-    """Reports of the node's subtree (its path `node_path_then` at that period's end) that
-    count under `mode`."""
-    return Report.objects.filter(
-        subtree_q(node_path_then, "path"),
-        form=form,
-        period_key=period.key,
-        status__in=_statuses(mode),
-    )
-
-
-def common_figures(node, form, periods_compared, mode, indicators):
-    """(units, {period key: {code: figure}}): the figures of the units that reported in
-    every one of `periods_compared` (all on the node's own tree), period by period."""
-    sets = {p.key: _reported(form, p, history.path_on(node, p.end), mode) for p in periods_compared}
+def _children_state(children, form, period, mode, rows=None):
+    """{child id: (row, complete)} of the node's children for a period (None: the child
+    did not exist then)."""
+    ids = [c.pk for c in children if c.active_on(period.end)]
+    if rows is None:
+        rows = rollup.rows_for(ids, form, period.key, mode, decode=False)
+    counts = expected_counts(form, period)
     out = {}
-    units = 0
-    for p in periods_compared:
-        reports = sets[p.key]
-        for other in periods_compared:
-            if other.key != p.key:
-                reports = reports.filter(
-                    Exists(sets[other.key].filter(unit_id=OuterRef("unit_id")))
-                )
-        units = reports.count()
-        rows = (
-            ReportValue.objects.filter(report__in=reports)
-            .values("indicator__code")
-            .annotate(total=Sum("value"), n=Count("id"), low=Min("value"), high=Max("value"))
-        )
-        acc = {r["indicator__code"]: [r["total"], r["n"], r["low"], r["high"]] for r in rows}
+    for child in children:
+        if not child.active_on(period.end):
+            out[child.pk] = None
+            continue
+        expected = sum(counts.get(history.path_on(child, period.end), {}).values())
+        row = rows.get(child.pk)
+        out[child.pk] = (row, _complete(row, expected, mode))
+    return out
+
+
+def _bucket(row, mode):
+    bucket = getattr(row, mode) if row else None
+    if isinstance(bucket, (str, bytes)):
+        return orjson.loads(bucket)
+    return bucket or {}
+
+
+def common_figures(children, states, compared, mode, indicators):
+    """(units, {period key: {code: figure}}): the figures of the children complete in every
+    period of `compared` (the same units in each), period by period."""
+    chosen = [
+        c.pk
+        for c in children
+        if all(states[p.key].get(c.pk) and states[p.key][c.pk][1] for p in compared)
+    ]
+    out = {}
+    for p in compared:
+        acc = buckets.merged(_bucket(states[p.key][pk][0], mode) for pk in chosen)
         out[p.key] = {i.code: buckets.value_of(acc.get(i.code), i.aggregation) for i in indicators}
-    return units, out
+    return len(chosen), out
 
 
-def compare(node, form, period, mode, indicators, now):
+def compare(node, form, period, mode, indicators, now, children=None, rows=None):
     """{code: Comparison} for this period against the previous one and the same one last
-    year, like with like (see Basis)."""
+    year, like with like (see Basis): whole totals when everything is in; otherwise the
+    node's direct children that have all their reports in, in every period compared."""
     prev_p, last_p = periods.previous(period), periods.same_period_last_year(period)
     prev = _figures(node, form, prev_p, mode, indicators)
     last = _figures(node, form, last_p, mode, indicators)
@@ -279,17 +288,19 @@ def compare(node, form, period, mode, indicators, now):
 
     if now.complete and prev.complete and last.complete:
         return {i.code: make(i.code, Basis(FULL)) for i in indicators}
-    # Like with like: the units that reported in this period and in each period compared
-    # on the same tree. A period reached only through lineage compares only when both
-    # sides are complete (its units are not this period's units).
-    matched = [p for p, f in ((prev_p, prev), (last_p, last)) if f.same_tree and f.covered]
     last_basis = None
-    if not last.same_tree:
+    if not last.same_tree:  # through lineage: its units are not this period's units
         last_basis = Basis(FULL) if (now.complete and last.complete) else Basis(NONE)
+    matched = [p for p, f in ((prev_p, prev), (last_p, last)) if f.same_tree and f.covered]
     units, base = 0, {}
-    if now.covered and matched:
-        units, base = common_figures(node, form, [period, *matched], mode, indicators)
-    basis = Basis(COMMON, units) if units else Basis(NONE)
+    if now.covered and matched and now.same_tree:
+        if children is None:
+            children = children_on(node, period)
+        states = {period.key: _children_state(children, form, period, mode, rows)}
+        for p in matched:
+            states[p.key] = _children_state(children, form, p, mode)
+        units, base = common_figures(children, states, [period, *matched], mode, indicators)
+    basis = Basis(COMMON, units, len(children or ())) if units else Basis(NONE)
     out = {}
     for i in indicators:
         c = make(i.code, basis, last_basis)
@@ -375,7 +386,16 @@ def _rollup_view(node, form, period, mode, version, with_children):
         mode=mode,
         indicators=indicators,
         totals=now.totals,
-        comparisons=compare(node, form, period, mode, indicators, now),
+        comparisons=compare(
+            node,
+            form,
+            period,
+            mode,
+            indicators,
+            now,
+            children if with_children else None,
+            rows if with_children else None,
+        ),
         covered=now.covered if path else 0,
         expected=now.expected if path else 0,
         children=child_rows,
@@ -392,16 +412,21 @@ def basis_notes(view):
         notes.append(
             _(
                 "Kỳ này mới có số liệu của %(covered)s/%(expected)s đơn vị: các so sánh chỉ "
-                "tính trên %(units)s đơn vị có số liệu ở cả kỳ này và kỳ so sánh (cột “Cùng "
-                "đơn vị”), không so tổng chưa đầy đủ với tổng đầy đủ."
+                "tính trên %(units)s/%(of)s đơn vị trực thuộc đã đủ số liệu ở cả kỳ này và kỳ "
+                "so sánh (cột “Cùng đơn vị”), không so tổng chưa đầy đủ với tổng đầy đủ."
             )
-            % {"covered": view.covered, "expected": view.expected, "units": basis.units}
+            % {
+                "covered": view.covered,
+                "expected": view.expected,
+                "units": basis.units,
+                "of": basis.of,
+            }
         )
     elif basis.kind == NONE:
         notes.append(
             _(
-                "Chưa so sánh được: kỳ này hoặc kỳ so sánh chưa có số liệu đủ để so sánh cùng "
-                "các đơn vị."
+                "Chưa so sánh được: chưa có đơn vị trực thuộc nào đủ số liệu ở cả kỳ này và kỳ "
+                "so sánh, nên không so tổng chưa đầy đủ với tổng đầy đủ."
             )
         )
     if view.comparisons and last_basis.kind == NONE and basis.kind != NONE:

@@ -571,7 +571,7 @@ def test_the_rollup_compares_with_the_previous_period(form, cast):
     basis = body["comparison_basis"]
     assert (basis["kind"], basis["units"]) == ("common", 1)
     assert (gd01["compared_value"], gd01["compared_previous"]) == (5, 4)
-    assert "1 đơn vị có số liệu ở cả kỳ này và kỳ so sánh" in basis["notes"][0]
+    assert "1/2 đơn vị trực thuộc đã đủ số liệu ở cả kỳ này và kỳ so sánh" in basis["notes"][0]
 
 
 def test_the_rollup_mode_counts_submitted_reports_on_request(form, cast):

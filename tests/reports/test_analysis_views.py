@@ -68,13 +68,21 @@ def test_the_rollup_page_shows_the_live_totals_and_comparisons(client, cast, dat
     response = client.get(url("rollup", "BCA"))
     assert response.status_code == 200
     html = response.content.decode()
-    # name, unit, this period, this period over the units compared, previous (the same
-    # units), ±, last year, ±, units with figures: 1 of 6 units reported, so the change is
-    # that of the one unit that reported in both periods, and the page says so.
+    # name, unit, this period, previous, ±, last year, ±, units with figures: 1 of 6 units
+    # reported, and no unit directly below the ministry has all its reports in, so nothing
+    # is compared (never a whole total against a partial one), and the page says so.
+    row = cells(html, "GD02")
+    assert row[2:] == ["1.234", "1.000", "—", "—", "—", "1"]
+    assert "Chưa so sánh được" in html
+    # Thái Nguyên: of its two communes one has its reports in, in both periods: the change
+    # is that commune's, beside the whole totals.
+    ministry = html
+    html = client.get(url("rollup", "T19")).content.decode()
     row = cells(html, "GD02")
     assert row[2:] == ["1.234", "1.234", "1.000", "▲ +23,4%", "—", "—", "1"]
     assert "Kỳ này, cùng đơn vị (1)" in html
-    assert "các so sánh chỉ tính trên 1 đơn vị có số liệu ở cả kỳ này và kỳ so sánh" in html
+    assert "các so sánh chỉ tính trên 1/2 đơn vị trực thuộc đã đủ số liệu" in html
+    html = ministry
     view = services.rollup_view(cast.root, data, data.period(KEY))
     assert view.totals["GD02"] == Decimal(1234)
     assert "Số liệu của 1/6 đơn vị phải báo cáo" in html
@@ -216,10 +224,14 @@ def test_the_dashboard_draws_completeness_and_main_indicators(client, cast, data
     main = [t.text for t in charts[2].iter(f"{SVG}text") if t.get("class") == "label"]
     assert len(main) == 7 and main[1].startswith("Lượt cán bộ, chiến sĩ tham gia")
     values = [t.text for t in charts[2].iter(f"{SVG}text") if t.get("class") == "value"]
-    # Like with like: GD02 of the one unit that reported in both periods, this period and
-    # the previous one; last year had nothing to compare with, so it is not drawn.
-    assert values[2:4] == ["1.234", "1.000"]
-    assert "các so sánh chỉ tính trên 1 đơn vị" in html
+    # Like with like: at the ministry nothing can be compared yet, so each indicator has
+    # its bar of this period only (GD02 the second), and the page says why.
+    assert values[1] == "1.234" and len(values) == len(main)
+    assert "Chưa so sánh được" in html
+    province = client.get(url("dashboard", "T19")).content.decode()
+    main_chart = svgs(province)[2]
+    values = [t.text for t in main_chart.iter(f"{SVG}text") if t.get("class") == "value"]
+    assert values[2:4] == ["1.234", "1.000"]  # GD02 of the one commune in both periods
     # Headline figures: 2 of 6 sent (33,3%), 1 accepted, 1 waiting.
     assert "33,3%" in html and "2/6 đơn vị" in html
     assert "<script" not in html.split("</head>")[1]
