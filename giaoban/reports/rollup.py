@@ -151,17 +151,25 @@ def rows_for(nodes, form, period_key, mode=None, buckets=True, decode=True):
     off while the rows are decoded: a 500-child table allocates tens of thousands of
     small lists, which would otherwise set off collections that cost as much again.
     """
+    return rows_over(nodes, form, [period_key], mode, buckets, decode)[period_key]
+
+
+def rows_over(nodes, form, period_keys, mode=None, buckets=True, decode=True):
+    """{period key: {node id: RollupRow}}: rows_for over several periods in one query
+    (the previous period and the same one last year of a page, read together)."""
     ids = [getattr(n, "pk", n) for n in nodes]
+    keys = list(dict.fromkeys(period_keys))
     wanted = [m for m in (ACCEPTED, COUNTED) if buckets and mode in (None, m)]
-    if not ids:
-        return {}
+    out = {key: {} for key in keys}
+    if not ids or not keys:
+        return out
     # A plain cursor: Django's per-value converters cost more than the decoding itself
     # for a few hundred rows. JSON comes back as text (FastJSONField: a json column on
     # PostgreSQL, selected as text); decoded here with orjson, as the field would.
     quote = connection.ops.quote_name
     text = "::text" if connection.vendor == "postgresql" else ""  # json arrives as text
     columns = ", ".join(
-        [quote("node_id"), f"{quote('statuses')}{text}", quote("late")]
+        [quote("period_key"), quote("node_id"), f"{quote('statuses')}{text}", quote("late")]
         + [f"{quote(m)}{text}" for m in wanted]
     )
     if connection.vendor == "postgresql":
@@ -171,16 +179,19 @@ def rows_for(nodes, form, period_key, mode=None, buckets=True, decode=True):
         among, id_params = "= ANY(%s::bigint[])", [ids]
     else:
         among, id_params = f"IN ({', '.join(['%s'] * len(ids))})", ids
+    if len(keys) == 1:
+        in_period, key_params = "= %s", keys
+    else:
+        in_period, key_params = f"IN ({', '.join(['%s'] * len(keys))})", keys
     sql = (
         f"SELECT {columns} FROM {quote(Rollup._meta.db_table)} "  # noqa: S608 — no input
-        f"WHERE form_id = %s AND period_key = %s AND node_id {among}"
+        f"WHERE form_id = %s AND period_key {in_period} AND node_id {among}"
     )
-    out = {}
     with connection.cursor() as cursor, gc_paused():
-        cursor.execute(sql, [getattr(form, "pk", form), period_key, *id_params])
-        for node_id, statuses, late, *bucket in cursor.fetchall():
+        cursor.execute(sql, [getattr(form, "pk", form), *key_params, *id_params])
+        for key, node_id, statuses, late, *bucket in cursor.fetchall():
             data = dict(zip(wanted, map(_json, bucket) if decode else bucket, strict=True))
-            out[node_id] = RollupRow(
+            out[key][node_id] = RollupRow(
                 node_id, _json(statuses), late, data.get(ACCEPTED, {}), data.get(COUNTED, {})
             )
     return out

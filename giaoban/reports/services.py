@@ -149,7 +149,14 @@ def _expected_cached(form_id, level_ids, end, stamp):
 
 
 def expected_counts(form, period):
-    level_ids = tuple(sorted(form.levels.values_list("id", flat=True)))
+    """{node path: Counter(level id → units expected to report)} on the period's end date.
+
+    The form's levels are read once per form instance (a page asks for three periods).
+    """
+    level_ids = form.__dict__.get("_expected_level_ids")
+    if level_ids is None:
+        level_ids = tuple(sorted(form.levels.values_list("id", flat=True)))
+        form.__dict__["_expected_level_ids"] = level_ids
     return _expected_cached(form.pk, level_ids, period.end, history.stamp())
 
 
@@ -204,10 +211,13 @@ class Figures:
         return self.expected > 0 and self.covered == self.expected
 
 
-def _figures(node, form, period, mode, indicators, row=None):
+UNREAD = object()  # _figures: the node's row has not been read yet
+
+
+def _figures(node, form, period, mode, indicators, row=UNREAD):
     """The node's Figures for a period, through lineage when it did not exist then."""
     if node.active_on(period.end):
-        if row is None:
+        if row is UNREAD:
             row = rollup.rows_for([node], form, period.key, mode).get(node.pk)
         path = history.path_on(node, period.end)
         expected = sum(expected_counts(form, period).get(path, {}).values())
@@ -274,8 +284,14 @@ def compare(node, form, period, mode, indicators, now, children=None, rows=None)
     year, like with like (see Basis): whole totals when everything is in; otherwise the
     node's direct children that have all their reports in, in every period compared."""
     prev_p, last_p = periods.previous(period), periods.same_period_last_year(period)
-    prev = _figures(node, form, prev_p, mode, indicators)
-    last = _figures(node, form, last_p, mode, indicators)
+    past = [p for p in (prev_p, last_p) if node.active_on(p.end)]
+    own = rollup.rows_over([node], form, [p.key for p in past], mode)
+    prev, last = (
+        _figures(node, form, p, mode, indicators, own[p.key].get(node.pk, None))
+        if p.key in own
+        else _figures(node, form, p, mode, indicators)
+        for p in (prev_p, last_p)
+    )
 
     def make(code, basis, last_basis=None):
         return Comparison(
@@ -297,8 +313,10 @@ def compare(node, form, period, mode, indicators, now, children=None, rows=None)
         if children is None:
             children = children_on(node, period)
         states = {period.key: _children_state(children, form, period, mode, rows)}
+        ids = [c.pk for c in children]
+        past_rows = rollup.rows_over(ids, form, [p.key for p in matched], mode, decode=False)
         for p in matched:
-            states[p.key] = _children_state(children, form, p, mode)
+            states[p.key] = _children_state(children, form, p, mode, past_rows[p.key])
         units, base = common_figures(children, states, [period, *matched], mode, indicators)
     basis = Basis(COMMON, units, len(children or ())) if units else Basis(NONE)
     out = {}

@@ -92,6 +92,18 @@ def test_the_rollup_page_shows_the_live_totals_and_comparisons(client, cast, dat
         assert f'href="{url("rollup", code)}"' in html
 
 
+@pytest.mark.parametrize("code", ["BCA", "T19"])
+def test_a_rollup_reads_a_fixed_number_of_queries(cast, data, code, django_assert_max_num_queries):
+    """Form version, indicators, tree stamp, this period's rows (node and children), the
+    form's levels, the node's rows of both compared periods, the children's rows of the
+    compared periods: seven at most, however many children the node has."""
+    node = {"BCA": cast.root, "T19": cast.province_a}[code]
+    services.rollup_view(node, data, data.period(KEY))  # warm the tree caches
+    with django_assert_max_num_queries(7):
+        view = services.rollup_view(node, data, data.period(KEY))
+        assert view.comparisons
+
+
 def test_the_mode_switch_counts_submitted_reports_too(client, cast, data):
     login(client, cast.ministry_officer)
     html = client.get(url("rollup", "BCA") + "?mode=counted").content.decode()
