@@ -97,7 +97,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -176,6 +175,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# Every page is Vietnamese whatever language the browser asks for: no LocaleMiddleware, so
+# a browser set to English (common on office machines) does not get Django's messages in
+# English inside Vietnamese pages. English follows as a catalogue and a choice, not a guess.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -238,9 +240,8 @@ LOGGING = {
 }
 
 # --- django-ninja (HTTP API) ---
-# "ninja" as an app makes ninja render its docs page from its bundled templates and
-# static files (Swagger UI) instead of loading them from a CDN.
-INSTALLED_APPS += ["ninja"]
+# Not an installed app: its bundled Swagger UI (English) is not used; the app renders its own
+# Vietnamese docs page at /api/docs (giaoban/api/docs.py).
 
 # --- E-mail (thư điện tử): notifications are mailed by `giaoban jobs`, never in a request ---
 SMTP_HOST = os.environ.get("GIAOBAN_SMTP_HOST", "").strip()

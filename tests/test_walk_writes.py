@@ -418,7 +418,6 @@ NOT_AUDITED = {
     "notifications:read_all": "a user's own reading list (Notification is exempt from the trail)",
     "jobs:retry": "the runner's bookkeeping (Job is exempt); what the job changes is audited",
     "api:openapi-json": "django-ninja's schema view answers any method, reading only",
-    "api:openapi-view": "django-ninja's docs page answers any method, reading only",
 }
 
 

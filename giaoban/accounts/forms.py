@@ -25,26 +25,6 @@ class LoginForm(AuthenticationForm):
 
 
 # Django's Vietnamese catalogue lags behind a reworded message; these codes get our own text.
-PASSWORD_MESSAGES = {
-    "password_too_short": _("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự."),
-}
-
-
-def validate_password(password, user):
-    """Django's password validators, every message in Vietnamese."""
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError(
-            [
-                ValidationError(PASSWORD_MESSAGES[e.code], code=e.code, params=e.params)
-                if e.code in PASSWORD_MESSAGES
-                else e
-                for e in error.error_list
-            ]
-        ) from None
-
-
 def _password_pair(label1, label2):
     return (
         forms.CharField(
@@ -71,7 +51,7 @@ class PasswordPairMixin:
             self.add_error("password2", _("Hai mật khẩu không giống nhau."))
         if first:
             try:
-                validate_password(first, user)
+                password_validation.validate_password(first, user)
             except ValidationError as error:
                 self.add_error("password1", error)
 
@@ -171,7 +151,7 @@ class OwnPasswordForm(PasswordChangeForm):
         password = self.cleaned_data.get("new_password1")
         if password:
             try:
-                validate_password(password, user)
+                password_validation.validate_password(password, user)
             except ValidationError as error:
                 self.add_error("new_password1", error)
 

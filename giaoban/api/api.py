@@ -1,29 +1,83 @@
-"""The HTTP API (django-ninja): /api/, its OpenAPI document and its interactive docs.
+"""The HTTP API (django-ninja): /api/ and its OpenAPI document.
 
-The docs page and the schema are public (they describe shapes, never data); every data
-endpoint needs a session or a bearer token and sees only the caller's subtree.
+The docs page (/api/docs, `giaoban.api.docs`) and the schema are public (they describe
+shapes, never data); every data endpoint needs a session or a bearer token and sees only
+the caller's subtree. ninja's own docs page (Swagger UI, in English) is turned off.
 """
 
-from ninja import NinjaAPI, Swagger
+from ninja import NinjaAPI
 
 from giaoban.api import accounts, errors, units
 from giaoban.api.auth import API_AUTH
 
+# Markdown, as OpenAPI tools read it; the docs page renders the same text.
 DESCRIPTION = """\
-API của giaoban: cây đơn vị, quan hệ kế thừa và người dùng hiện tại.
+API của giaoban cho các phần mềm khác (máy tổng hợp số liệu, bảng tin nội bộ): cây đơn vị \
+và quan hệ kế thừa, người dùng hiện tại, và báo cáo định kỳ — nhập số liệu của nhiều đơn vị \
+một lần, đọc báo cáo, ký gửi, chấp nhận, trả lại, mở lại, số liệu tổng hợp và tiến độ gửi \
+báo cáo. Tài liệu dạng OpenAPI (JSON) cho công cụ ở `/api/openapi.json`.
 
-**Xác thực**: phiên đăng nhập của trang web (cookie; các phương thức ghi cần tiêu đề
-`X-CSRFToken`) hoặc khóa API trong tiêu đề `Authorization: Bearer <khóa>`.
-Thiếu hoặc sai → 401.
+## Xác thực
 
-**Phạm vi**: mỗi người dùng chỉ thấy cây đơn vị dưới đơn vị mình được giao vai trò;
-đơn vị ngoài phạm vi trả về 404, giống như không tồn tại.
+- **Phiên đăng nhập** của trang web (cookie): các yêu cầu ghi (POST) phải kèm tiêu đề \
+`X-CSRFToken` mang giá trị cookie `csrftoken`; thiếu hoặc sai → 403.
+- **Khóa API** trong tiêu đề `Authorization: Bearer <khóa>`. Khóa được cấp ở trang \
+Cá nhân (mục Khóa truy cập API), có thể đặt ngày hết hạn và thu hồi bất cứ lúc nào; \
+khóa mang đúng quyền của người được cấp. Khóa sai, đã thu hồi hoặc hết hạn bị từ chối \
+ngay, kể cả khi yêu cầu có kèm cookie.
+- Không xác thực được → 401.
 
-**Lỗi**: `{"detail": "<thông báo>"}`; lỗi dữ liệu vào trả 422 với
-`{"detail": [{"field": "limit", "location": "query", "message": "…"}]}`, mỗi thông báo
-bằng tiếng Việt và bắt đầu bằng tên trường.
+## Phạm vi
 
-**Ngày**: nhận dd/mm/yyyy hoặc yyyy-mm-dd; trả về yyyy-mm-dd (ISO 8601).
+Mỗi người dùng chỉ thấy cây đơn vị dưới các đơn vị mình được giao vai trò. Đơn vị hoặc \
+báo cáo ngoài phạm vi trả về 404, giống hệt như không tồn tại; trong phạm vi nhưng vai \
+trò không cho phép thao tác → 403.
+
+## Lỗi
+
+Mọi lỗi có dạng `{"detail": "<thông báo>"}`, thông báo bằng tiếng Việt. Dữ liệu vào không \
+hợp lệ → 422 với một danh sách, mỗi lỗi một mục: \
+`{"detail": [{"field": "limit", "location": "query", "message": "Số bản ghi mỗi trang \
+(limit): phải nhỏ hơn hoặc bằng 500."}]}`. `location` là `path`, `query` hoặc `body`; \
+mỗi thông báo bắt đầu bằng tên trường. Lỗi của việc nhập số liệu nhiều đơn vị có thêm \
+`index` (vị trí mục trong `items`, từ 0) và `unit` (mã đơn vị).
+
+## Ngày, số, phân trang
+
+- Ngày gửi lên dạng dd/mm/yyyy hoặc yyyy-mm-dd; ngày trả về dạng yyyy-mm-dd, thời điểm \
+dạng ISO 8601 có múi giờ.
+- Số trả về là số JSON: số nguyên khi tròn, số thực khi có phần lẻ (lưu tối đa bốn chữ số \
+thập phân). Số gửi lên là số JSON hoặc chuỗi viết theo kiểu Việt Nam: `"1.234"` (dấu chấm \
+ngăn cách hàng nghìn), `"95,5"` (dấu phẩy thập phân).
+- Danh sách dài được chia trang bằng `limit` và `offset`; `total` là tổng số dòng.
+
+## Báo cáo định kỳ
+
+Mẫu báo cáo được gọi bằng mã (ví dụ `CTD-CTCT-6T`); kỳ bằng khóa đúng loại kỳ của mẫu: \
+`2026-M06` (tháng), `2026-Q2` (quý), `2026-H1` hoặc `2026-H2` (6 tháng), `2026-9M` \
+(9 tháng), `2026-Y` (năm).
+
+- **Nhập số liệu nhiều đơn vị** (`POST /api/reports/{form}/{period}/values`): số liệu và \
+thuyết minh của nhiều đơn vị trong một yêu cầu, **tất cả hoặc không gì cả** — một lỗi ở \
+bất kỳ mục nào thì không ghi gì, và 422 liệt kê mọi lỗi. `"dry_run": true` kiểm tra đầy đủ \
+và trả kết quả như thật nhưng không ghi. Báo cáo đã gửi hoặc đã chấp nhận không bị ghi đè.
+- **Đọc một báo cáo** (`GET /api/reports/{form}/{period}/{code}`): trạng thái, hạn gửi, \
+số liệu, thuyết minh, kết quả kiểm tra theo quy tắc của mẫu, lịch sử chuyển trạng thái.
+- **Quy trình**: `…/submit` (lãnh đạo đơn vị ký gửi lên cấp trên), `…/accept` (lãnh đạo \
+cấp trên chấp nhận), `…/return` và `…/reopen` (lãnh đạo cấp trên trả lại báo cáo đã gửi, \
+mở lại báo cáo đã chấp nhận; bắt buộc ghi lý do: `{"reason": "…"}`). Vai trò không cho \
+phép → 403; trạng thái không cho phép → 409; báo cáo còn lỗi theo quy tắc của mẫu → 422.
+- **Tổng hợp** (`GET /api/rollups/{form}/{period}/{code}`): mỗi chỉ tiêu trên toàn cây dưới \
+đơn vị, cập nhật ngay khi báo cáo được chấp nhận (`mode`: `accepted` chỉ tính báo cáo đã \
+chấp nhận, `counted` tính cả báo cáo đã gửi chờ duyệt; mặc định theo mẫu), cùng số \
+liệu kỳ trước và cùng kỳ năm trước (qua quan hệ kế thừa khi cây đơn vị đã \
+thay đổi). Tỷ lệ tăng/giảm chỉ được tính khi so sánh tương đương: nếu có đơn vị chưa báo \
+cáo, chỉ so trên các đơn vị trực thuộc đã có đủ báo cáo ở mọi kỳ được so sánh (cùng những \
+đơn vị ấy ở cả hai bên); không so sánh trung thực được thì là `null`. `comparison_basis` \
+nói rõ đã so sánh trên cơ sở nào.
+- **Tiến độ** (`GET /api/completeness/{form}/{period}/{code}`): số đơn vị phải báo cáo, \
+đang soạn, đã gửi, đã chấp nhận, bị trả lại, chưa gửi, gửi trễ — của cả cây và của từng \
+đơn vị trực thuộc; danh sách đơn vị chưa gửi, kèm hạn của từng đơn vị, ở `…/missing`.
 """
 
 api = NinjaAPI(
@@ -32,9 +86,9 @@ api = NinjaAPI(
     description=DESCRIPTION,
     urls_namespace="api",
     auth=API_AUTH,
-    # Served from ninja's bundled static files ("ninja" in INSTALLED_APPS), never a CDN;
-    # no online validator badge either: the intranet has no internet.
-    docs=Swagger(settings={"validatorUrl": None}),
+    # The app serves its own Vietnamese docs page at /api/docs (giaoban/api/urls.py).
+    docs_url=None,
+    parser=errors.StrictParser(),
 )
 errors.install(api)
 api.add_router("", units.router)

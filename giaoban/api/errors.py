@@ -15,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 # The label a user reads for each API field; the code name is kept in brackets so a
 # developer finds the parameter.
@@ -45,6 +46,27 @@ def field_error(field, message, location="query"):
     return ValidationError(
         [{"field": field, "location": location, "message": f"{label(field)}: {message}"}]
     )
+
+
+class StrictParser(Parser):
+    """ninja's parser, refusing a parameter sent twice (`?limit=1&limit=500`): ninja would
+    silently keep the last, and a caller would never learn which one counted."""
+
+    def parse_querydict(self, data, list_fields, request):
+        twice = [key for key in data if key not in list_fields and len(data.getlist(key)) > 1]
+        location = "query" if data is request.GET else "form"
+        if twice:
+            raise ValidationError(
+                [
+                    {
+                        "field": key,
+                        "location": location,
+                        "message": f"{label(key)}: {_('chỉ được gửi một lần.')}",
+                    }
+                    for key in twice
+                ]
+            )
+        return super().parse_querydict(data, list_fields, request)
 
 
 def _problem(error):
@@ -111,7 +133,7 @@ def install(api):
             request,
             {
                 "detail": _(
-                    "Bạn chưa đăng nhập: đăng nhập vào trang web hoặc gửi khóa API hợp lệ "
+                    "Đồng chí chưa đăng nhập: đăng nhập vào trang web hoặc gửi khóa API hợp lệ "
                     "trong tiêu đề Authorization: Bearer <khóa>."
                 )
             },
@@ -126,7 +148,7 @@ def install(api):
         else:
             by_status = {
                 400: _("Yêu cầu không hợp lệ: không đọc được nội dung gửi lên."),
-                403: _("Bạn không có quyền thực hiện thao tác này."),
+                403: _("Đồng chí không có quyền thực hiện thao tác này."),
                 404: _("Không tìm thấy."),
                 405: _("Phương thức không được hỗ trợ."),
                 429: _("Quá nhiều yêu cầu; vui lòng thử lại sau."),

@@ -215,7 +215,7 @@ class ComparisonBasis(Schema):
 class ChildRollup(Schema):
     unit: UnitRef
     level: str
-    in_scope: bool = Field(description="Bạn có quyền mở đơn vị này hay không.")
+    in_scope: bool = Field(description="Đồng chí có quyền mở đơn vị này hay không.")
     covered: int = Field(description="Số báo cáo được tính.")
     expected: int = Field(description="Số đơn vị phải báo cáo.")
     statuses: dict[str, int] = Field(description="Số báo cáo theo trạng thái.")

@@ -279,7 +279,7 @@ def report_values(
       được cập nhật những ô gửi lên (null xóa ô).
     - **Tất cả hoặc không gì cả**: một lỗi ở bất kỳ mục nào → 422, không ghi gì; `detail`
       liệt kê mọi lỗi với `index` (vị trí mục), `unit` và `field` (mã chỉ tiêu). Lỗi gồm cả
-      đơn vị ngoài phạm vi nhập liệu của bạn và báo cáo đã gửi/đã chấp nhận (không ghi
+      đơn vị ngoài phạm vi nhập liệu của đồng chí và báo cáo đã gửi/đã chấp nhận (không ghi
       đè được: cấp trên trả lại hoặc mở lại trước).
     - Cảnh báo theo quy tắc của mẫu không chặn việc ghi; chúng có trong `warnings`.
     - `dry_run: true`: kiểm tra đầy đủ và trả về kết quả như thật, nhưng không ghi gì.
@@ -415,7 +415,7 @@ def _get_report(request, form_code, period_key, code):
 def report_detail(
     request, form: str = FORM_PARAM, period: PeriodKey = PERIOD_PARAM, code: UnitCode = CODE_PARAM
 ):
-    """Báo cáo của một đơn vị trong phạm vi của bạn cho một mẫu và một kỳ.
+    """Báo cáo của một đơn vị trong phạm vi của đồng chí cho một mẫu và một kỳ.
 
     Chưa lập báo cáo → 404 với thông báo rõ ràng.
     """

@@ -133,7 +133,7 @@ class UnitOut(Schema):
 
 
 class UnitPage(Schema):
-    total: int = Field(description="Tổng số đơn vị khớp bộ lọc (trong phạm vi của bạn).")
+    total: int = Field(description="Tổng số đơn vị khớp bộ lọc (trong phạm vi của đồng chí).")
     limit: int
     offset: int
     items: list[UnitOut]
@@ -153,7 +153,7 @@ class LineageLink(Schema):
     date: datetime.date
     share: float = Field(description="Tỷ lệ số liệu của đơn vị cũ mà đơn vị mới kế thừa (0–1).")
     unit: UnitRef = Field(description="Đơn vị ở đầu kia của quan hệ.")
-    in_scope: bool = Field(description="Bạn có quyền xem đơn vị ở đầu kia hay không.")
+    in_scope: bool = Field(description="Đồng chí có quyền xem đơn vị ở đầu kia hay không.")
     note: str
 
 

@@ -58,7 +58,7 @@ def unit_row(unit):
     summary="Danh sách đơn vị trong phạm vi",
 )
 def list_units(request, filters: Query[UnitFilters]):
-    """Đơn vị thuộc cây đơn vị của bạn, theo thứ tự cây, có phân trang (limit/offset)."""
+    """Đơn vị thuộc cây đơn vị của đồng chí, theo thứ tự cây, có phân trang (limit/offset)."""
     units = visible_units(request)
     if filters.level:
         if not Level.objects.filter(code=filters.level).exists():
@@ -127,8 +127,8 @@ def _link(request, link, other):
 def unit_lineage(request, code: UnitCode = CODE_PARAM):
     """Đơn vị cũ đã trở thành đơn vị này, đơn vị mới kế thừa nó, và các lần chuyển cấp trên.
 
-    Đơn vị ở đầu kia luôn được nêu tên, kể cả khi ngoài phạm vi của bạn; `in_scope` cho
-    biết bạn có mở được nó hay không.
+    Đơn vị ở đầu kia luôn được nêu tên, kể cả khi ngoài phạm vi của đồng chí; `in_scope`
+    cho biết đồng chí có mở được nó hay không.
     """
     # History must survive a reorganisation: the other end of a link of a unit you may
     # see is named (code and name only), even outside your subtree.

@@ -40,6 +40,7 @@ RESULT_CHARS = 1000
 BATCH = 500
 
 _HANDLERS = {}
+_LABELS = {}
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,14 @@ class RunSummary:
         return not self.failed and not self.scheduler_errors
 
 
-def handler(kind):
-    """Register `fn(job) -> str | None` as the handler of jobs of `kind`."""
+def handler(kind, label=None):
+    """Register `fn(job) -> str | None` as the handler of jobs of `kind`; `label` is what the
+    jobs page calls them (Vietnamese, lazily translated)."""
 
     def register(fn):
         _HANDLERS[kind] = fn
+        if label is not None:
+            _LABELS[kind] = label
         return fn
 
     return register
@@ -80,6 +84,11 @@ def handler(kind):
 
 def handler_for(kind):
     return _HANDLERS.get(kind)
+
+
+def label_of(kind):
+    """The name of a kind of job for people; the kind itself if none was given."""
+    return _LABELS.get(kind, kind)
 
 
 def worker_name():

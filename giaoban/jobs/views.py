@@ -27,10 +27,13 @@ def job_list(request):
     failed = Job.objects.filter(status=Job.Status.FAILED).order_by("-finished_at", "-pk")
     recent = Job.objects.exclude(status=Job.Status.FAILED).order_by("-created", "-pk")
     failed_rows = list(failed[: FAILED_CAP + 1])
+    recent_rows = list(recent[:RECENT])
+    for job in (*failed_rows, *recent_rows):
+        job.label = services.label_of(job.kind)
     context = {
         "failed": failed_rows[:FAILED_CAP],
         "failed_more": len(failed_rows) > FAILED_CAP,
-        "recent": recent[:RECENT],
+        "recent": recent_rows,
         "stale_minutes": int(services.STALE_AFTER.total_seconds() // 60),
     }
     return render(request, "jobs/list.html", context)

@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giaoban.core.text import nfc
 from giaoban.jobs.services import JobSpec, handler, schedule_many
@@ -116,7 +117,7 @@ def email_text(notification):
     return "\n\n".join(parts)
 
 
-@handler(EMAIL_JOB)
+@handler(EMAIL_JOB, label=gettext_lazy("Gửi thư điện tử thông báo"))
 def send_email(job):
     """Send one notification by e-mail (the job's payload names it)."""
     notification = (

@@ -19,6 +19,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giaoban.accounts.models import RoleAssignment
 from giaoban.core import periods, roles
@@ -154,7 +155,7 @@ def _remind(form, period, units, occasion, deadline_of):
     return reminded, notifications
 
 
-@handler(JOB_KIND)
+@handler(JOB_KIND, label=gettext_lazy("Nhắc hạn báo cáo"))
 def remind_level(job):
     """Remind the units of one level that still owe one form's report for one period."""
     form = ReportForm.objects.prefetch_related("levels", "deadlines").get(pk=job.payload["form"])

@@ -32,7 +32,7 @@ def test_a_revoked_token_is_refused(cast, with_token):
     client.token.delete()
     response = client.get("/api/me")
     assert response.status_code == 401
-    assert response.json()["detail"].startswith("Bạn chưa đăng nhập")
+    assert response.json()["detail"].startswith("Đồng chí chưa đăng nhập")
 
 
 def test_an_expired_token_is_refused(cast, with_token):

@@ -1,13 +1,16 @@
-"""The OpenAPI document and the docs page: public, complete, and served without any CDN."""
+"""The OpenAPI document and the docs page: public, complete, Vietnamese, served without any CDN."""
 
 import json
 import re
+from html import unescape
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from giaoban.api.api import api
 
 EXTERNAL = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?\s*(?:[a-z]+:)?//""", re.I)
+# What a page loads (style sheets, icons, scripts, images), as opposed to where it links.
+ASSET = re.compile(r'<(?:link|script|img)\b[^>]*?\b(?:src|href)="([^"]+)"')
 
 
 def api_routes():
@@ -57,19 +60,106 @@ def test_the_docs_page_loads_nothing_from_outside(client, db):
     response = client.get("/api/docs")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "swagger-ui" in html
+    assert "swagger" not in html.lower()
     assert not EXTERNAL.findall(html), EXTERNAL.findall(html)
     assert "cdn" not in html.lower()
-    assets = re.findall(r"""(?:src|href)="([^"]+)\"""", html)
-    assert {"/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui.css"} <= set(assets)
+    assets = ASSET.findall(html)
+    assert "/static/giaoban/app.css" in assets
+    assert not any(a.startswith("/static/ninja/") for a in assets)
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html), (
         "inline script would be refused by the Content-Security-Policy"
     )
 
 
+def operations():
+    schema = api.get_openapi_schema()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_the_docs_page_describes_every_operation_of_the_schema(client, db):
+    html = client.get("/api/docs").content.decode()
+    text = unescape(html)
+    for path, method, operation in operations():
+        start = html.index(f'id="{operation["operationId"]}"')
+        end = html.find('<article class="card api-op"', start + 1)
+        section = unescape(html[start : end if end > 0 else None])
+        assert path in section and method.upper() in section, (method, path)
+        assert operation["summary"] in section
+        for param in operation.get("parameters", []):
+            assert f"<code>{param['name']}</code>" in section, (path, param["name"])
+            assert param["description"] in section, (path, param["name"])
+        for status in operation["responses"]:
+            assert f">{status}</span>" in section, (path, status)
+        if "requestBody" in operation:
+            assert "Nội dung gửi lên (JSON)" in section, path
+    # Every shape the operations use has its own section, and is linked to.
+    used = set(re.findall(r'"#/components/schemas/(\w+)"', json.dumps(api.get_openapi_schema())))
+    assert {"BulkIn", "ReportOut", "RollupOut", "CompletenessOut", "ValidationErrorOut"} <= used
+    for name in used:
+        assert f'id="schema-{name}"' in html, name
+        assert f'href="#schema-{name}"' in html, name
+    assert "Tất cả hoặc không gì cả" in text
+
+
+def test_the_docs_page_is_in_vietnamese_and_describes_todays_api(client, db):
+    html = client.get("/api/docs").content.decode()
+    main = unescape(re.sub(r"<[^>]+>", " ", html[html.index("<main") :]))
+    # Swagger UI's interface and the HTTP reason phrases ninja writes into the schema.
+    for english in (
+        "Try it out",
+        "Execute",
+        "Parameters",
+        "Responses",
+        "Request body",
+        "Schemas",
+        "Unauthorized",
+        "Unprocessable Entity",
+        "Not Found",
+        "Forbidden",
+        "Conflict",
+        "Successful",
+    ):
+        assert english not in main, english
+    assert not re.search(r"\bbạn\b", main, re.I), "one form of address: đồng chí"
+    for said in (
+        "X-CSRFToken",  # authentication: session + CSRF header
+        "Authorization: Bearer",  # or a key from the profile page
+        "Khóa truy cập API",
+        "giống hệt như không tồn tại",  # scope: 404 outside the subtree
+        '{"detail": [{"field": "limit"',  # errors: the 422 list
+        "dd/mm/yyyy",  # dates
+        '"1.234"',  # numbers written the Vietnamese way
+        '"95,5"',
+        "dry_run",  # bulk values, all or nothing
+        "/api/reports/{form}/{period}/values",
+        "…/submit",
+        "…/reopen",
+        "/api/rollups/{form}/{period}/{code}",
+        "so sánh tương đương",  # like with like
+        "/api/completeness/{form}/{period}/{code}",
+        "…/missing",
+    ):
+        assert said in main, said
+
+
+def test_the_docs_page_needs_no_login_and_has_the_page_frame(client, cast):
+    anonymous = client.get("/api/docs").content.decode()
+    assert '<a class="brand"' in anonymous
+    assert "Đăng xuất" not in anonymous
+    client.force_login(cast.officer_a)
+    signed_in = client.get("/api/docs").content.decode()
+    assert "Đăng xuất" in signed_in
+    # Only the reading methods: the page writes nothing and takes no form.
+    assert client.post("/api/docs").status_code == 405
+
+
 def test_every_asset_of_the_docs_page_is_served_by_the_app(client, db):
     html = client.get("/api/docs").content.decode()
-    for asset in re.findall(r"""(?:src|href)="([^"]+)\"""", html):
+    assets = ASSET.findall(html)
+    assert assets
+    for asset in assets:
         response = client.get(asset)
         assert response.status_code == 200, asset
         body = b"".join(response.streaming_content) if response.streaming else response.content

@@ -208,5 +208,5 @@ def test_lineage_lists_predecessors_successors_and_moves(cast, as_user):
 def test_anonymous_gets_401_in_vietnamese(cast, as_user, url):
     response = as_user().get(url)
     assert response.status_code == 401
-    assert response.json()["detail"].startswith("Bạn chưa đăng nhập")
+    assert response.json()["detail"].startswith("Đồng chí chưa đăng nhập")
     assert response["WWW-Authenticate"] == 'Bearer realm="giaoban"'

@@ -41,6 +41,15 @@ def test_every_bad_field_is_reported_at_once(cast, as_user):
     assert set(found) == {"limit", "offset", "active_on"}
 
 
+def test_a_parameter_sent_twice_is_refused_not_guessed(cast, as_user):
+    client = as_user(cast.officer_a)
+    found = errors(client.get("/api/units?limit=1&limit=500&level=xa&level=tinh&offset=0"))
+    assert set(found) == {"limit", "level"}
+    assert found["limit"]["message"] == "Số bản ghi mỗi trang (limit): chỉ được gửi một lần."
+    assert found["level"]["location"] == "query"
+    assert client.get("/api/units?limit=1").status_code == 200
+
+
 @pytest.mark.parametrize("code", ["%00", "T%2019", "Đ19", "X" * 31])
 def test_a_malformed_code_in_the_path_is_named(cast, as_user, code):
     error = errors(as_user(cast.officer_a).get(f"/api/units/{code}"))["code"]

@@ -1,9 +1,11 @@
-"""The interactive API docs work in a real browser under the CSP, with nothing from outside."""
+"""The API docs page in a real browser: every endpoint, Vietnamese, under the CSP, offline."""
 
 import pytest
 from playwright.sync_api import expect
 
+from giaoban.api.api import api
 from tests.api.test_openapi import api_routes
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE
 
 # The live server reads committed data; serialized_rollback brings back the rows the
 # migrations wrote (the levels) after each flush.
@@ -47,31 +49,43 @@ def assert_clean(page, origin):
     assert page.seen["errors"] == []
 
 
+ENGLISH = ("Try it out", "Execute", "Parameters", "Responses", "Unauthorized", "Not Found")
+
+
+def operation_count():
+    return sum(len(methods) for methods in api.get_openapi_schema()["paths"].values())
+
+
 def test_the_docs_render_every_endpoint_offline(live_server, browser_page):
     page = browser_page
     page.goto(live_server.url + "/api/docs")
-    expect(page.locator(".opblock-summary-path")).to_have_count(len(api_routes()))
-    paths = page.locator(".opblock-summary-path").all_inner_texts()
-    assert {p.replace("\u200b", "") for p in paths} == api_routes()
-    expect(page.get_by_text("Danh sách đơn vị trong phạm vi")).to_be_visible()
+    expect(page.locator("article.api-op")).to_have_count(operation_count())
+    paths = page.locator("article.api-op .api-path").all_inner_texts()
+    assert set(paths) == api_routes()
+    expect(page.get_by_role("heading", name="Đơn vị", exact=True)).to_be_visible()
+    expect(page.locator("#listUnits").get_by_text("Danh sách đơn vị trong phạm vi")).to_be_visible()
+    text = page.inner_text("main")
+    assert [word for word in ENGLISH if word in text] == []
     assert_clean(page, live_server.url)
 
 
-def test_try_it_out_calls_the_api_with_the_session(
-    live_server, browser_page, cast, client, tmp_path
-):
-    client.force_login(cast.officer_a)
-    browser_page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_contents_lead_to_each_operation(live_server, browser_page, size):
     page = browser_page
+    page.set_viewport_size(DESKTOP if size == "desktop" else PHONE)
     page.goto(live_server.url + "/api/docs")
-    me = page.locator(".opblock", has=page.locator(".opblock-summary-path", has_text="/api/me"))
-    me.locator(".opblock-summary").click()
-    me.get_by_role("button", name="Try it out").click()
-    me.get_by_role("button", name="Execute").click()
-    body = me.locator(".live-responses-table tbody .response-col_description pre")
-    expect(body.first).to_contain_text('"username": "officer_a"')
-    expect(me.locator(".live-responses-table tbody .response-col_status").first).to_have_text("200")
-    page.screenshot(path=tmp_path / "api-docs.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / f"api-docs-{size}.png")
+    page.locator("nav.api-toc").get_by_role(
+        "link", name="Gửi số liệu của nhiều đơn vị trong một yêu cầu"
+    ).click()
+    page.wait_for_url("**/api/docs#importReportValues")
+    operation = page.locator("#importReportValues")
+    expect(operation).to_be_in_viewport()
+    expect(operation.get_by_role("heading", name="Nội dung gửi lên (JSON)")).to_be_visible()
+    # The body's shape is one link away.
+    operation.get_by_role("link", name="BulkIn").first.click()
+    expect(page.locator("#schema-BulkIn")).to_be_in_viewport()
+    page.screenshot(path=ARTIFACTS / f"api-docs-{size}-bulk.png")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {size} size"
     assert_clean(page, live_server.url)

@@ -48,6 +48,9 @@ def test_an_administrator_at_the_top_sees_failed_jobs_first(client, cast, jobs):
     assert "3/3" in text  # attempts
     assert "Lỗi" in text and "Đã xong" in text and "Chờ chạy" in text
     assert "reports:remind:T19:before-3" in text and "Đã gửi thư cho officer_a." in text
+    # Kinds by their names, not their codes.
+    assert "Nhắc hạn báo cáo" in text and "Gửi thư điện tử thông báo" in text
+    assert "reports.deadline_reminder" not in text and "notifications.email" not in text
     # Times in dd/mm/yyyy HH:MM, local time (Asia/Ho_Chi_Minh).
     assert "03/07/2026 08:00" in text
     assert f'action="{retry_url(failed)}"' in text and "Chạy lại" in text

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from giaoban.core.scope import CHANGE, VIEW
+from giaoban.core.widgets import FilePickerInput
 from giaoban.exports.docx import DOCX_TYPE
 from giaoban.reports import excel, rollup, services
 from giaoban.reports.docx import report_document
@@ -35,7 +36,8 @@ class UploadForm(forms.Form):
             "required": gettext_lazy("Chưa chọn tệp để tải lên."),
             "empty": gettext_lazy("Tệp trống (0 byte): hãy chọn tệp Excel đã điền số liệu."),
         },
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{excel.XLSX_TYPE}"}),
+        # Vietnamese "Chọn tệp…" button and file name instead of the browser's English control.
+        widget=FilePickerInput(attrs={"accept": f".xlsx,{excel.XLSX_TYPE}"}),
     )
 
     def clean_file(self):

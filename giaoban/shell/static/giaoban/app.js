@@ -26,7 +26,36 @@
         if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
       });
     });
+    document.querySelectorAll(".file-picker").forEach(filePicker);
   });
+
+  // A file box in Vietnamese (core/widgets.py FilePickerInput): the browser's own control is
+  // hidden behind a "Chọn tệp…" label; this names the chosen file, and takes a dropped one.
+  function filePicker(picker) {
+    var input = picker.querySelector("input[type=file]");
+    var name = picker.querySelector(".file-name");
+    if (!input || !name) return;
+    function show() {
+      var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+      name.textContent = names.length ? names.join(", ") : name.getAttribute("data-empty");
+      picker.classList.toggle("has-file", names.length > 0);
+    }
+    input.addEventListener("change", show);
+    picker.addEventListener("dragover", function (event) {
+      event.preventDefault();
+      picker.classList.add("is-dragover");
+    });
+    picker.addEventListener("dragleave", function () { picker.classList.remove("is-dragover"); });
+    picker.addEventListener("drop", function (event) {
+      event.preventDefault();
+      picker.classList.remove("is-dragover");
+      if (event.dataTransfer && event.dataTransfer.files.length) {
+        input.files = event.dataTransfer.files;
+        show();
+      }
+    });
+    show();  // a file kept by the browser on "back" is named too
+  }
 
   window.giaoban = { onReady: onReady };
 })();
