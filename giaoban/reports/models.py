@@ -402,10 +402,13 @@ class Rollup(models.Model):
     counted = FastJSONField(default=dict)
 
     class Meta:
+        # One index, node first: every read names its nodes (a page's node and children, a
+        # transition's ancestors), so the node list is always an index condition. A second
+        # index on (form, period) let PostgreSQL, before statistics on a freshly imported
+        # period were gathered, read a page through it and filter every row of the period.
         constraints = [
             models.UniqueConstraint(fields=["node", "form", "period_key"], name="rollup_unique")
         ]
-        indexes = [models.Index(fields=["form", "period_key"], name="rollup_form_period")]
 
     def __str__(self):
         return f"{self.node_id} {self.period_key}"

@@ -419,10 +419,13 @@ def dashboard_page(request, ctx):
 def _default_period(form):
     """The newest recent period that has any data, else the current one."""
     recent = periods.recent(timezone.localdate(), form.period_type, form.cutoff_day, PICKER_PERIODS)
+    # A report anywhere moves the row of every ancestor, the root's included: the root's
+    # rows say which periods have data (a handful of rows, not every node's).
+    roots = Unit.objects.filter(parent__isnull=True).values("pk")
     with_data = set(
-        Rollup.objects.filter(form=form, period_key__in=[p.key for p in recent]).values_list(
-            "period_key", flat=True
-        )
+        Rollup.objects.filter(
+            node__in=roots, form=form, period_key__in=[p.key for p in recent]
+        ).values_list("period_key", flat=True)
     )
     return next((p for p in recent if p.key in with_data), recent[0])
 
