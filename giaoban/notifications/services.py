@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,15 +30,22 @@ def _check_url(url):
 
 
 def _recipients(users):
-    if isinstance(users, get_user_model()):
+    """The active users among `users` (a user, users, ids, or a queryset: read as one)."""
+    model = get_user_model()
+    if isinstance(users, QuerySet):
+        return list(users.filter(is_active=True).distinct().order_by("pk"))
+    if isinstance(users, model):
         users = [users]
     ids = {getattr(u, "pk", u) for u in users}
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    return list(model.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
 def _create(rows):
     """Insert the rows at once; if a duplicate key slipped in meanwhile (another process
-    notified the same user), insert them one by one and skip the duplicates."""
+    notified the same user), insert them one by one and skip the duplicates. Rows without
+    a key cannot collide: no savepoint for them."""
+    if not any(row.key for row in rows):
+        return Notification.objects.bulk_create(rows)
     try:
         with transaction.atomic():
             return Notification.objects.bulk_create(rows)

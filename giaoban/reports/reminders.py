@@ -16,6 +16,7 @@ report. A user is reminded once per form, period and occasion (the notification 
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,7 +75,10 @@ def transition_notice(report, old, new, reason=""):
         "reopened": _("Báo cáo %(form)s %(period)s được mở lại để sửa"),
     }[what] % words
     body = _("Lý do: %(reason)s") % {"reason": reason} if reason else ""
-    users = _people([report.unit_id]).get(report.unit_id, [])
+    users = get_user_model().objects.filter(
+        role_assignments__unit_id=report.unit_id,
+        role_assignments__role__in=(roles.OFFICER, roles.LEADER),
+    )
     return notify(
         users,
         f"reports.{what}",
