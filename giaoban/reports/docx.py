@@ -73,7 +73,9 @@ def report_document(report, today=None):
         doc.heading(section.title)
         if rows:
             head = [[_("Mã"), _("Chỉ tiêu"), _("Đơn vị tính"), _("Số liệu")]]
-            doc.table(head, rows, widths=[18, 87, 30, 30], align=["center", "left", "center"])
+            doc.table(
+                head, rows, widths=[18, 87, 30, 30], align=["center", "left", "center", "right"]
+            )
         for title, text in parts:
             doc.heading(title, level=2)
             for paragraph in (text or "").split("\n"):

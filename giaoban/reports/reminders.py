@@ -15,6 +15,7 @@ report. A user is reminded once per form, period and occasion (the notification 
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -133,13 +134,22 @@ def _owing(form, period, units):
     return [u for u in units if u.pk not in sent]
 
 
+@dataclass
+class Reminded:
+    units: int = 0  # units whose people were notified
+    notifications: int = 0
+    unreachable: int = 0  # units with no active officer or leader account to tell
+    already: int = 0  # units already reminded on this occasion
+
+
 def _remind(form, period, units, occasion, deadline_of):
-    """Notify the people of each unit; returns (units reminded, notifications)."""
+    """Notify the people of each unit; returns a Reminded."""
     people = _people([u.pk for u in units])
-    reminded = notifications = 0
+    done = Reminded()
     for unit in units:
         users = people.get(unit.pk)
         if not users:
+            done.unreachable += 1
             continue
         deadline = deadline_of(unit)
         title = _("Nhắc hạn gửi báo cáo %(form)s %(period)s") % {
@@ -154,9 +164,10 @@ def _remind(form, period, units, occasion, deadline_of):
         }
         key = f"remind:{form.code}:{period.key}:{unit.code}:{occasion}"
         created = notify(users, JOB_KIND, title, body, _report_url(form, period, unit), key)
-        reminded += bool(created)
-        notifications += len(created)
-    return reminded, notifications
+        done.units += bool(created)
+        done.already += not created
+        done.notifications += len(created)
+    return done
 
 
 @handler(JOB_KIND, label=gettext_lazy("Nhắc hạn báo cáo"))
@@ -170,13 +181,17 @@ def remind_level(job):
     deadline = period.end + datetime.timedelta(days=days.get(level.pk, 0))
     owing = _owing(form, period, units)
     occasion = job.payload.get("when", BEFORE)
-    reminded, sent = _remind(form, period, owing, occasion, lambda unit: deadline)
-    return _("Đã nhắc %(units)s đơn vị (%(n)s thông báo).") % {"units": reminded, "n": sent}
+    done = _remind(form, period, owing, occasion, lambda unit: deadline)
+    return _("Đã nhắc %(units)s đơn vị (%(n)s thông báo); %(none)s đơn vị chưa có tài khoản.") % {
+        "units": done.units,
+        "n": done.notifications,
+        "none": done.unreachable,
+    }
 
 
 def remind_missing(node, form, period):
     """A leader's reminder to every unit of `node`'s subtree that has not submitted.
-    Returns (units reminded, notifications)."""
+    Returns a Reminded."""
     missing = list(services.missing_units(node, form, period))
     days = {d.level_id: d.days_after_end for d in form.deadlines.all()}
 

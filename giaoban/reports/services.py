@@ -422,22 +422,25 @@ def _rollup_view(node, form, period, mode, version, with_children):
     )
 
 
-def basis_notes(view):
-    """What the comparisons of a page are made over, in words (shown beside them)."""
+def basis_notes(view, where=None):
+    """What the comparisons of a page are made over, in words (shown beside them); `where`
+    names the figures on that basis (the table's "Cùng đơn vị" columns by default)."""
     basis, last_basis = view.basis, view.last_year_basis
     notes = []
     if basis.kind == COMMON:
+        where = where or _("cột “Cùng đơn vị”")
         notes.append(
             _(
                 "Kỳ này mới có số liệu của %(covered)s/%(expected)s đơn vị: các so sánh chỉ "
                 "tính trên %(units)s/%(of)s đơn vị trực thuộc đã đủ số liệu ở cả kỳ này và kỳ "
-                "so sánh (cột “Cùng đơn vị”), không so tổng chưa đầy đủ với tổng đầy đủ."
+                "so sánh (%(where)s), không so tổng chưa đầy đủ với tổng đầy đủ."
             )
             % {
                 "covered": view.covered,
                 "expected": view.expected,
                 "units": basis.units,
                 "of": basis.of,
+                "where": where,
             }
         )
     elif basis.kind == NONE:

@@ -81,6 +81,7 @@ def test_the_rollup_page_shows_the_live_totals_and_comparisons(client, cast, dat
     row = cells(html, "GD02")
     assert row[2:] == ["1.234", "1.234", "1.000", "▲ +23,4%", "—", "—", "1"]
     assert "Kỳ này, cùng đơn vị (1)" in html
+    assert "Kỳ trước, cùng đơn vị" in html and "Cùng kỳ năm trước, cùng đơn vị" in html
     assert "các so sánh chỉ tính trên 1/2 đơn vị trực thuộc đã đủ số liệu" in html
     html = ministry
     view = services.rollup_view(cast.root, data, data.period(KEY))
@@ -315,6 +316,12 @@ def test_the_completeness_page_counts_and_lists_the_missing(client, cast, data, 
     deadlines = re.sub(r"<[^>]+>", "", deadlines)
     assert "Công an xã, phường, đặc khu — 17/06/2026" in deadlines
     assert "Công an tỉnh, thành phố — 22/06/2026" in deadlines
+    # Only the levels with units expected below the node: a commune's page, its own level.
+    commune = client.get(url("completeness", "X00004")).content.decode()
+    deadlines = re.search(r'<p class="deadlines">(.*?)</p>', commune).group(1)
+    deadlines = re.sub(r"<[^>]+>", "", deadlines)
+    assert "Công an xã, phường, đặc khu — 17/06/2026" in deadlines
+    assert "tỉnh" not in deadlines
     per_child = re.search(r'id="truc-thuoc"(.*?)id="chua-gui"', html, re.S).group(1)
     assert f'href="{url("completeness", "T19")}"' in per_child
     assert '<meter min="0" max="3" value="2">' in per_child

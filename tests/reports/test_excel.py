@@ -698,8 +698,8 @@ def test_the_rollup_export_matches_the_rollup_view(form, period, cast, leaders):
     # 2 of 3 units reported, 1 of them in the previous period: compared like with like,
     # over that one unit, and the sheet says so.
     assert labels["Kỳ này, 1 đơn vị so sánh"] == total + 1
-    prev, prev_pct = labels["Kỳ trước: 6 tháng cuối năm 2025"], total + 3
-    last, last_pct = labels["Cùng kỳ năm trước: 6 tháng đầu năm 2025"], total + 5
+    prev, prev_pct = labels["Kỳ trước: 6 tháng cuối năm 2025, cùng 1 đơn vị"], total + 3
+    last, last_pct = labels["Cùng kỳ năm trước: 6 tháng đầu năm 2025, cùng 1 đơn vị"], total + 5
     assert ws.cell(prev_pct, 2).value == "So với kỳ trước"
     assert ws.cell(last_pct, 2).value == "So với cùng kỳ năm trước"
     for code, comparison in view.comparisons.items():

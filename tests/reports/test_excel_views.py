@@ -108,6 +108,21 @@ def test_the_upload_page_offers_both_templates(client, form, cast):
     assert 'accept=".xlsx,' in html
 
 
+def test_a_commune_is_offered_its_own_template_only(client, form, cast):
+    """No unit below a commune: a template "of the units below" would be an empty file."""
+    as_user(client, cast.officer_a)
+    html = client.get(url("upload", "X05500")).content.decode()
+    assert url("template", "X05500") in html
+    assert url("template", "X05500") + "?subtree=1" not in html
+    rollup_page = reverse(
+        "reports:rollup", kwargs={"form": form.code, "period": KEY, "code": "X05500"}
+    )
+    html = client.get(rollup_page).content.decode()
+    assert "?subtree=1" not in html and url("upload", "X05500") in html
+    html = client.get(rollup_page.replace("X05500", "T19")).content.decode()
+    assert url("template", "T19") + "?subtree=1" in html
+
+
 def test_uploading_a_filled_subtree_template_writes_the_drafts(client, form, cast):
     as_user(client, cast.officer_a)
     data = get_template(client, "T19", subtree=True)

@@ -77,14 +77,18 @@ def test_a_leader_reminds_the_units_that_have_not_submitted(client, form, cast):
     assert url in client.get(page).content.decode()  # the button, on the progress page
     assert client.get(url).status_code == 405  # a GET never writes
     response = client.post(url, follow=True)
-    assert "Đã gửi nhắc hạn tới" in response.content.decode()
+    said = [str(m) for m in response.context["messages"]]
+    assert said[0] == "Đã gửi nhắc hạn tới 2 đơn vị chưa gửi báo cáo."
+    # A unit with no account to tell: the leader learns to reach it another way.
+    assert said[1].startswith("1 đơn vị chưa có tài khoản cán bộ, lãnh đạo nào đang hoạt động")
     assert titles(cast.commune_officer) == [
         f"Nhắc hạn gửi báo cáo {form.name} 6 tháng đầu năm 2026"
     ]
     entry = AuditEntry.objects.filter(action="notify").get()
     assert entry.actor == cast.leader_a and "Nhắc hạn gửi báo cáo" in entry.message
-    client.post(url)  # the same day again: nobody is reminded twice
+    again = client.post(url, follow=True)  # the same day again: nobody is reminded twice
     assert len(titles(cast.commune_officer)) == 1
+    assert "2 đơn vị đã được nhắc hôm nay, không nhắc lại." in again.content.decode()
     client.force_login(cast.officer_a)  # an officer does not send reminders
     assert client.post(url).status_code == 403
     client.force_login(cast.officer_b)

@@ -135,15 +135,26 @@ def rollup_workbook(view, generated_at=None):
         + [(view.covered, total_count), (view.expected, total_count)]
         + [(view.totals.get(i.code), st) for i, st in zip(indicators, bold, strict=True)]
     )
+    same = _("%(p)s, cùng %(n)s đơn vị")  # the figures of the units compared, not all
+    n = view.basis.units
+    common, common_last = (b.kind == services.COMMON for b in (view.basis, view.last_year_basis))
     rows = [
-        (_("Kỳ trước: %(p)s") % {"p": prev.label}, "shown_previous"),
+        (
+            _("Kỳ trước: %(p)s")
+            % {"p": same % {"p": prev.label, "n": n} if common else prev.label},
+            "shown_previous",
+        ),
         (_("So với kỳ trước"), "vs_previous"),
-        (_("Cùng kỳ năm trước: %(p)s") % {"p": last.label}, "shown_last_year"),
+        (
+            _("Cùng kỳ năm trước: %(p)s")
+            % {"p": same % {"p": last.label, "n": n} if common_last else last.label},
+            "shown_last_year",
+        ),
         (_("So với cùng kỳ năm trước"), "vs_last_year"),
     ]
-    if view.basis.kind == services.COMMON:
-        label = _("Kỳ này, %(n)s đơn vị so sánh") % {"n": view.basis.units}
-        rows.insert(0, (label, "base_value"))
+    base_label = _("Kỳ này, %(n)s đơn vị so sánh") % {"n": n}
+    if common:
+        rows.insert(0, (base_label, "base_value"))
     pct = replace(PCT, number_format=PCT_FORMAT)
     for label, attr in rows:
         is_pct = attr.startswith("vs_")
@@ -157,7 +168,8 @@ def rollup_workbook(view, generated_at=None):
                 values.append((value, st))
         sheet.add([(None, label_style), (label, label_style)] + [(None, label_style)] * 2 + values)
     sheet.add([])
-    for note in services.basis_notes(view):
+    where = _("các dòng từ “%(label)s” trở xuống") % {"label": base_label}
+    for note in services.basis_notes(view, where):
         sheet.add([(note, NOTE)])
     sheet.add(
         [

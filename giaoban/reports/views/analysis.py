@@ -95,7 +95,8 @@ def _links(request, form, period, node, mode_query):
     if workflow.reports_on(form, node, period):
         links["report"] = reverse("reports:report", kwargs=kwargs)
     if form.is_active and can(request.user, CHANGE, node):
-        links["template"] = reverse("reports:template", kwargs=kwargs)
+        if services.children_on(node, period):  # a template of the units below: if any
+            links["template"] = reverse("reports:template", kwargs=kwargs)
         links["upload"] = reverse("reports:upload", kwargs=kwargs)
     return links
 
@@ -226,6 +227,7 @@ def rollup_page(request, ctx):
         previous_by_lineage=not node.active_on(previous.end),
         basis_notes=services.basis_notes(view),
         common_basis=view.basis.kind == services.COMMON,
+        common_last_year=view.last_year_basis.kind == services.COMMON,
     )
     return render(request, "reports/analysis/rollup.html", ctx)
 
@@ -250,10 +252,15 @@ def _deadlines(form, period):
     return lambda level_id: period.end + datetime.timedelta(days=days.get(level_id, 0))
 
 
-def _level_deadlines(form, period):
-    """[(level, deadline)] of every level that reports on the form, highest level first."""
+def _level_deadlines(form, period, node):
+    """[(level, deadline)] of each level with units expected to report below the node in
+    the period (not the districts after they closed), highest level first."""
     deadline_of = _deadlines(form, period)
-    levels = sorted(form.levels.all(), key=lambda level: level.rank)
+    path = services.node_path(node, period)
+    present = services.expected_counts(form, period).get(path, {}) if path else {}
+    levels = sorted(
+        (level for level in form.levels.all() if present.get(level.pk)), key=lambda lv: lv.rank
+    )
     return [(level, deadline_of(level.pk)) for level in levels]
 
 
@@ -304,7 +311,7 @@ def completeness_page(request, ctx):
         children=page,
         missing=_missing_page(request, node, form, period) if overall else None,
         may_remind=can(request.user, APPROVE, node),
-        level_deadlines=_level_deadlines(form, period),
+        level_deadlines=_level_deadlines(form, period, node),
     )
     return render(request, "reports/analysis/completeness.html", ctx)
 
@@ -318,21 +325,38 @@ def remind(request, form, period, code):
     period_obj = common.period_or_404(form_obj, period)
     node = common.unit_or_404(request, code, APPROVE)
     with transaction.atomic():
-        units, sent = reminders.remind_missing(node, form_obj, period_obj)
+        done = reminders.remind_missing(node, form_obj, period_obj)
         message = _("Nhắc hạn gửi báo cáo %(form)s %(period)s: %(units)s đơn vị.") % {
             "form": form_obj.name,
             "period": period_obj.label,
-            "units": units,
+            "units": done.units,
         }
         audit_write(node, AuditEntry.Action.NOTIFY, message=message)
-    if units:
-        messages.success(
-            request, _("Đã gửi nhắc hạn tới %(n)s đơn vị chưa gửi báo cáo.") % {"n": units}
-        )
-    else:
-        messages.info(request, _("Không có đơn vị nào cần nhắc (hoặc đã được nhắc hôm nay)."))
+    _say_reminded(request, done)
     kwargs = {"form": form_obj.code, "period": period_obj.key, "code": node.code}
     return redirect(reverse("reports:completeness", kwargs=kwargs) + "#chua-gui")
+
+
+def _say_reminded(request, done):
+    if done.units:
+        messages.success(
+            request, _("Đã gửi nhắc hạn tới %(n)s đơn vị chưa gửi báo cáo.") % {"n": done.units}
+        )
+    if done.already:
+        messages.info(
+            request, _("%(n)s đơn vị đã được nhắc hôm nay, không nhắc lại.") % {"n": done.already}
+        )
+    if done.unreachable:
+        messages.warning(
+            request,
+            _(
+                "%(n)s đơn vị chưa có tài khoản cán bộ, lãnh đạo nào đang hoạt động nên không "
+                "nhắc được qua giaoban: cần liên hệ trực tiếp."
+            )
+            % {"n": done.unreachable},
+        )
+    if not (done.units or done.already or done.unreachable):
+        messages.info(request, _("Không có đơn vị nào cần nhắc."))
 
 
 # ------------------------------------------------------------------ dashboard
@@ -407,7 +431,7 @@ def dashboard_page(request, ctx):
         previous=previous,
         last_year=last_year,
         last_year_by_lineage=not node.active_on(last_year.end),
-        basis_notes=services.basis_notes(view),
+        basis_notes=services.basis_notes(view, _("mọi cột của biểu đồ tính trên các đơn vị đó")),
         common_basis=view.basis.kind == services.COMMON,
     )
     return render(request, "reports/analysis/dashboard.html", ctx)

@@ -126,6 +126,7 @@ def upload(request, form, period, code):
         "unit": unit,
         "upload_form": upload_form,
         "reports_itself": reports_on(form, unit, period),
+        "has_units_below": bool(services.children_on(unit, period)),
         **_links(form, period, unit),
     }
     status = 200
