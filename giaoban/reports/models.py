@@ -283,7 +283,11 @@ class Report(models.Model):
         ReportForm, on_delete=models.PROTECT, related_name="reports", verbose_name=_("mẫu")
     )
     version = models.ForeignKey(
-        FormVersion, on_delete=models.PROTECT, related_name="reports", verbose_name=_("phiên bản")
+        FormVersion,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("phiên bản"),
+        db_index=False,  # report_version_period below serves the version alone too
     )
     unit = models.ForeignKey(
         "units.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("đơn vị")
@@ -316,6 +320,9 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["form", "period_key", "status"], name="report_form_period"),
             models.Index(fields=["path"], name="report_path", opclasses=["varchar_pattern_ops"]),
+            # "Which version were this period's reports filed on" (every analysis page):
+            # an index probe, not a scan of every report of the version.
+            models.Index(fields=["version", "period_key"], name="report_version_period"),
         ]
 
     def __str__(self):
