@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from giaoban.accounts.models import RoleAssignment
 from giaoban.core import periods, roles
 from giaoban.jobs.services import JobSpec, handler
-from giaoban.notifications.services import notify
+from giaoban.notifications.services import notify, notify_all
 from giaoban.reports import services, statuses
 from giaoban.reports.models import Report, ReportForm
 from giaoban.units import history
@@ -64,10 +64,11 @@ NOTICES = {
 
 
 def transition_notice(report, old, new, reason=""):
-    """Tell the report's unit that the unit above returned, accepted or reopened it."""
+    """Tell the report's unit that the unit above returned, accepted or reopened it;
+    returns how many people were told."""
     what = NOTICES.get((old, new))
     if what is None:
-        return []
+        return 0
     period = report.period
     words = {"form": report.form.name, "period": period.label}
     title = {
@@ -80,12 +81,8 @@ def transition_notice(report, old, new, reason=""):
         role_assignments__unit_id=report.unit_id,
         role_assignments__role__in=(roles.OFFICER, roles.LEADER),
     )
-    return notify(
-        users,
-        f"reports.{what}",
-        title,
-        body,
-        _report_url(report.form, period, report.unit),
+    return notify_all(
+        users, f"reports.{what}", title, body, _report_url(report.form, period, report.unit)
     )
 
 

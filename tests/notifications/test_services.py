@@ -10,7 +10,7 @@ from django.test import override_settings
 from giaoban.jobs.models import Job
 from giaoban.jobs.services import run_due
 from giaoban.notifications.models import Notification
-from giaoban.notifications.services import mark_read, notify, unread_count
+from giaoban.notifications.services import mark_read, notify, notify_all, unread_count
 
 TITLE = "Báo cáo 6 tháng bị trả lại"
 EMAIL_ON = override_settings(
@@ -146,6 +146,38 @@ def test_another_users_notification_cannot_be_marked(cast):
 
 
 # --- E-mail -------------------------------------------------------------------------------------
+
+
+@EMAIL_OFF
+def test_notify_all_tells_each_active_user_of_a_queryset_once(cast, django_assert_num_queries):
+    from giaoban.accounts.models import User
+
+    cast.officer_b.is_active = False
+    cast.officer_b.save()
+    # Two units: a user with roles at both would be joined twice, and is told once.
+    people = User.objects.filter(role_assignments__unit__in=[cast.province_a, cast.province_b])
+    expected = set(people.filter(is_active=True).values_list("pk", flat=True))
+    assert len(expected) >= 2
+    with django_assert_num_queries(1):  # one INSERT … SELECT, however many people
+        told = notify_all(people, "reports.accepted", "Đã chấp nhận", url="/bao-cao/")
+    assert told == len(expected)
+    rows = Notification.objects.filter(kind="reports.accepted")
+    assert set(rows.values_list("user_id", flat=True)) == expected  # once each, active only
+    n = rows.first()
+    assert (n.title, n.url, n.key, n.read_at) == ("Đã chấp nhận", "/bao-cao/", "", None)
+    assert n.created is not None
+    assert unread_count(cast.officer_b) == 0
+
+
+@EMAIL_ON
+def test_notify_all_plans_the_emails_when_email_is_on(cast):
+    from giaoban.accounts.models import User
+
+    with_email(cast.officer_a, "officer_a@giaoban.intranet")
+    told = notify_all(User.objects.filter(pk=cast.officer_a.pk), "reports.accepted", TITLE)
+    assert told == 1
+    n = Notification.objects.get(user=cast.officer_a)
+    assert Job.objects.filter(key=f"email:{n.pk}").exists()
 
 
 def with_email(user, address):
