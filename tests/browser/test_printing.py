@@ -64,3 +64,27 @@ def test_a_rollup_prints_on_a4_with_its_heading_and_without_the_navigation(live_
     for chrome in ("Đăng xuất", "In trang", "Tải Excel", "Tất cả chỉ tiêu"):
         assert chrome not in text
     desktop.screenshot("print-rollup-screen")
+
+
+def test_a_dashboard_prints_its_charts_with_their_tables_of_figures(live_cast, desktop):
+    cast = live_cast
+    form = ensure_demo_form()
+    bulk.import_values(
+        form,
+        KEY,
+        [{"unit": "X05500", "values": dict(GOOD, GD02=1234), "texts": TEXTS}],
+        cast.ministry_admin,
+        accept_history=True,
+    )
+    desktop.log_in("leader_a", cast.password)
+    page = desktop.page
+    page.goto(desktop.url("reports:dashboard", form=form.code, period=KEY, code="T19"))
+    details = page.locator("details").first
+    assert details.get_attribute("open") is None  # closed on screen
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    assert page_sizes(pdf)[0] == A4
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Thái Nguyên" in text and "In lúc" in text
+    assert "So với cùng kỳ" in text  # the table inside the <details>, opened for paper
+    assert "Xem đầy đủ" not in text and "Tất cả chỉ tiêu" not in text  # links, not printed
+    assert details.get_attribute("open") is None  # closed again afterwards

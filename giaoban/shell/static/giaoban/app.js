@@ -20,6 +20,17 @@
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
+    // On paper a closed <details> (a chart's table of figures) would print as its summary
+    // only: open them for printing, close them again afterwards.
+    var openedForPrint = [];
+    window.addEventListener("beforeprint", function () {
+      openedForPrint = Array.prototype.filter.call(
+        document.querySelectorAll("details:not([open])"), function (d) { d.open = true; return true; });
+    });
+    window.addEventListener("afterprint", function () {
+      openedForPrint.forEach(function (d) { d.open = false; });
+      openedForPrint = [];
+    });
     // Confirmation prompts for destructive forms: <form data-confirm="…">.
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
