@@ -33,6 +33,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from giaoban.accounts.models import RoleAssignment, User
 from giaoban.audit.context import acting_as
 from giaoban.core import paths, periods, roles
 from giaoban.reports import bulk, workflow
@@ -403,8 +404,6 @@ def _scenario(ctx, period):
 
 
 def _system_user(root):
-    from giaoban.accounts.models import User
-
     user = User.objects.filter(username=SYSTEM_USERNAME).first()
     if user is None:
         user = User(username=SYSTEM_USERNAME, full_name=SYSTEM_FULL_NAME, unit=root)
@@ -442,8 +441,6 @@ def load_current(form, period, ctx, admin):
 @transaction.atomic
 def _walk(form, period, steps, root):
     """Take each report on through the real workflow as the demo's own account."""
-    from giaoban.accounts.models import RoleAssignment
-
     parents = history.parents_on(period.end)
     needed = {u.pk for u, _o in steps}
     needed |= {parents[u.pk] for u, outcome in steps if outcome != "submitted"}

@@ -43,6 +43,7 @@ from giaoban.audit.registry import BulkWriter, snapshot
 from giaoban.core.bulkwrite import insert_rows
 from giaoban.core.paths import PATH_SEP
 from giaoban.core.text import nfc
+from giaoban.units import history
 from giaoban.units.models import Level, Lineage, Unit
 
 ACTOR_LABEL = "lệnh nhập đơn vị"
@@ -735,8 +736,6 @@ def import_legacy(progress=True):
 
 
 def _run(planners, progress):
-    from giaoban.units import history
-
     started = time.monotonic()
     summary = Summary()
     try:
