@@ -149,11 +149,14 @@ class ApiToken(NFCModel):
         return token, key
 
     @classmethod
-    def authenticate(cls, key):
+    def authenticate(cls, key, writing=False):
+        """The key's user, or None. `writing` (an unsafe method) records the use: a GET
+        never writes to the database."""
         token = cls.objects.select_related("user").filter(key_hash=_hash(key or "")).first()
         if token is None or not token.user.is_active:
             return None
         if token.expires and token.expires < timezone.now():
             return None
-        cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
+        if writing:
+            cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
         return token.user

@@ -8,12 +8,14 @@ from ninja.security.session import SessionAuth
 from giaoban.accounts.models import ApiToken
 from giaoban.api.errors import ApiError
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer gb_…` — a key issued with `ApiToken.issue`."""
 
     def authenticate(self, request, token):
-        user = ApiToken.authenticate(token)
+        user = ApiToken.authenticate(token, writing=request.method not in SAFE_METHODS)
         if user is None:
             # A key that was sent but is unknown, revoked or expired is refused outright,
             # rather than quietly falling back to whatever session cookie came along.

@@ -9,7 +9,7 @@ Vietnamese sentence that starts with the field's label.
 """
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -160,6 +160,10 @@ def install(api):
         message = str(exc) or _("Không tìm thấy.")
         return api.create_response(request, {"detail": message}, status=404)
 
+    def on_forbidden(request, exc):
+        message = str(exc) or _("Đồng chí không có quyền thực hiện thao tác này.")
+        return api.create_response(request, {"detail": message}, status=403)
+
     def on_too_big(request, exc):
         message = _(
             "Nội dung gửi lên quá lớn (tối đa %(size)s một lần): chia thành nhiều lần gửi, "
@@ -171,4 +175,5 @@ def install(api):
     api.add_exception_handler(AuthenticationError, on_authentication_error)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(PermissionDenied, on_forbidden)
     api.add_exception_handler(RequestDataTooBig, on_too_big)

@@ -17,7 +17,10 @@ def test_a_token_works_without_a_session(cast, with_token):
     me = client.get("/api/me").json()
     assert (me["username"], me["auth"]) == ("officer_a", "token")
     client.token.refresh_from_db()
-    assert client.token.last_used is not None
+    assert client.token.last_used is None  # a GET never writes, not even the key's last use
+    client.post("/api/documents", {}, content_type="application/json")
+    client.token.refresh_from_db()
+    assert client.token.last_used is not None  # a write records it
 
 
 def test_a_token_carries_the_same_scope(cast, with_token):
