@@ -15,6 +15,9 @@ domain app therefore never means editing the shell: registering is all it takes.
   `giaoban demo` after the demo users exist (see `giaoban.shell.demo`).
 - `jobs` — a function `scheduler(now) -> [JobSpec]`: background work that falls due
   (reminders…), claimed and run by `giaoban jobs` (see `giaoban.jobs`).
+- `dashboard` — a function `panel(request, node, start, end) -> html or None`: a panel of
+  that app's figures for a unit's subtree over a period (the activity log's totals per
+  kind), shown on the unit's dashboard below the report's figures.
 """
 
 from collections.abc import Callable
@@ -69,3 +72,4 @@ due = Registry("due")
 report_sections = Registry("report_sections")
 demo = Registry("demo", discover="demo")
 jobs = Registry("jobs")
+dashboard = Registry("dashboard")

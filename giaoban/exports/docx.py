@@ -63,6 +63,7 @@ NATIONAL_HEADER = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 PARTY_HEADER = "ĐẢNG CỘNG SẢN VIỆT NAM"
 RECIPIENTS_LABEL = "Nơi nhận:"
+DRAFT_MARK = "DỰ THẢO"  # a draft's mark, in a box above the masthead (`mark=`)
 # Header cells of `table()`: this cell joins the one on its left, or the one above it.
 MERGE_LEFT, MERGE_UP = object(), object()
 
@@ -137,9 +138,20 @@ class OfficialDocument:
     number ("BC", "KH"; "" for a letter), `subject` the trích yếu (lines split by "\\n"),
     `number` an int, a str or None (dotted), `date` a date or None (dotted). `note`, e.g.
     SYNTHETIC_NOTE, is an italic line under the title, for figures that are not real.
+    `mark`, e.g. DRAFT_MARK, is a word in a box at the top right, above the masthead.
     """
 
-    def __init__(self, issuer, kind_label, kind_abbr, subject, number=None, date=None, note=None):
+    def __init__(
+        self,
+        issuer,
+        kind_label,
+        kind_abbr,
+        subject,
+        number=None,
+        date=None,
+        note=None,
+        mark=None,
+    ):
         self.issuer = issuer
         self._doc = Document()
         self._landscape = self._break_pending = False
@@ -147,6 +159,8 @@ class OfficialDocument:
         _set_up_styles(self._doc)
         _set_up_section(self._doc.sections[0], landscape=False, first=True)
         _set_properties(self._doc, issuer, kind_label, subject)
+        if mark:
+            _boxed(self._doc, mark)
         self._masthead(number_line(issuer.layout, issuer.symbol, kind_abbr, number), date)
         self._title(kind_label, subject)
         if note:
@@ -367,6 +381,16 @@ def _rule(container, length_mm, width_mm):
     fmt.left_indent = fmt.right_indent = Mm(max(0.0, (width_mm - length_mm) / 2))
     fmt.space_before, fmt.space_after = Pt(4), Pt(0)
     fmt.line_spacing, fmt.line_spacing_rule = Pt(2), WD_LINE_SPACING.EXACTLY
+
+
+def _boxed(container, text):
+    """A bold word in a thin box at the right edge (a draft's "DỰ THẢO"): a run border,
+    which Word and LibreOffice draw tight around the text."""
+    paragraph = _para(container, f" {text} ", _Look(13, bold=True), align=_RIGHT, space_after=6)
+    border = _element("bdr", val="single", sz="8", color="000000")
+    border.set(qn("w:space"), "0")  # w:space, not the xml:space that _element means by it
+    paragraph.runs[0]._r.get_or_add_rPr().append(border)  # after b and sz: the schema's order
+    return paragraph
 
 
 def _table(doc, row_count, widths_mm, style=None):

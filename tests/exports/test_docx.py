@@ -343,3 +343,18 @@ def test_libreoffice_converts_it_to_a_pdf_of_several_pages(layout, tmp_path):
     pdf = tmp_path / f"{layout}.pdf"
     assert pdf.exists()
     assert _pdf_pages(pdf) > 1
+
+
+def test_a_draft_mark_is_boxed_at_the_top_right_above_the_masthead():
+    doc = OfficialDocument(PARTY_ISSUER, "Nghị quyết", "NQ", SUBJECT, mark=official.DRAFT_MARK)
+    document = Document(io.BytesIO(doc.to_bytes()))
+    body = list(document.element.body.iterchildren())
+    first = document.paragraphs[0]
+    assert body[0] is first._p and body[1].tag == qn("w:tbl")  # before the masthead
+    assert first.text.strip() == "DỰ THẢO"
+    assert first.alignment == WD_ALIGN_PARAGRAPH.RIGHT and first.runs[0].font.bold
+    border = first.runs[0]._r.rPr.find(qn("w:bdr"))
+    assert border is not None and border.get(qn("w:val")) == "single"
+    plain = OfficialDocument(PARTY_ISSUER, "Nghị quyết", "NQ", SUBJECT).to_bytes()
+    unmarked = Document(io.BytesIO(plain))
+    assert "DỰ THẢO" not in [p.text.strip() for p in unmarked.paragraphs]

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from giaoban.audit.models import AuditEntry
 from giaoban.audit.registry import write as audit_write
-from giaoban.core import periods
+from giaoban.core import periods, registry
 from giaoban.core.paths import PATH_SEP
 from giaoban.core.scope import APPROVE, CHANGE, VIEW, can, role_paths
 from giaoban.exports import charts
@@ -433,6 +433,12 @@ def dashboard_page(request, ctx):
         last_year_by_lineage=not node.active_on(last_year.end),
         basis_notes=services.basis_notes(view, _("mọi cột của biểu đồ tính trên các đơn vị đó")),
         common_basis=view.basis.kind == services.COMMON,
+        # Other apps' figures for the same subtree and period (the activity log's totals).
+        panels=[
+            html
+            for panel in registry.dashboard
+            if (html := panel(request, node, period.start, period.end))
+        ],
     )
     return render(request, "reports/analysis/dashboard.html", ctx)
 
