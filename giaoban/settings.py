@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "giaoban.notifications",
     # Domain apps
     "giaoban.reports",
+    "giaoban.documents",
+    "giaoban.activities",
     # API and shell
     "giaoban.api",
     "giaoban.shell",

@@ -6,6 +6,8 @@ urlpatterns = [
     path("don-vi/", include("giaoban.units.urls")),
     path("nhat-ky/", include("giaoban.audit.urls")),
     path("bao-cao/", include("giaoban.reports.urls")),
+    path("van-ban/", include("giaoban.documents.urls")),
+    path("hoat-dong/", include("giaoban.activities.urls")),
     path("cong-viec-nen/", include("giaoban.jobs.urls")),
     path("thong-bao/", include("giaoban.notifications.urls")),
     path("api/", include("giaoban.api.urls")),

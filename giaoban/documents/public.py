@@ -1,0 +1,79 @@
+"""What other domain apps may ask of documents (import-linter allows only this module).
+
+The activity log records dissemination sessions: it offers the documents a unit
+received, checks a session's document is one of them, and tells the register when a
+unit's sessions for a document change, so that the dissemination obligation is met by
+the records themselves.
+"""
+
+from django.db import transaction
+
+from giaoban.documents import services
+from giaoban.documents.models import Document, Recipient
+
+
+def received(unit):
+    """Issued documents addressed to `unit`, newest first (for a session's picker)."""
+    return (
+        Document.objects.filter(recipients__unit=unit, status=Document.Status.ISSUED)
+        .select_related("kind")
+        .order_by("-issue_date", "-pk")
+    )
+
+
+def is_recipient(document_id, unit):
+    return Recipient.objects.filter(
+        document_id=document_id, unit=unit, document__status=Document.Status.ISSUED
+    ).exists()
+
+
+def label(document):
+    """ "Số 15-NQ/ĐU — trích yếu" as a list shows it."""
+    return str(document)
+
+
+def set_dissemination(document_id, unit_id, first_on, sessions):
+    """The unit's sessions for the document changed: first day (None: none left) and count."""
+    with transaction.atomic():
+        return services.set_dissemination(document_id, unit_id, first_on, sessions)
+
+
+def set_disseminations(values):
+    """Many (document, unit) pairs at once (a bulk import of sessions): `values` maps
+    (document id, unit id) → (first day or None, count). The rows that change are updated
+    set-based and audited as `set_dissemination` would (one entry per row, before/after);
+    pairs with no recipient row are ignored. Returns how many rows changed."""
+    from giaoban.audit.registry import BulkWriter, snapshot
+
+    if not values:
+        return 0
+    document_ids = sorted({d for d, _u in values})
+    unit_ids = sorted({u for _d, u in values})
+    changed = []
+    writer = BulkWriter()
+    with transaction.atomic():
+        for i in range(0, len(unit_ids), 900):
+            rows = (
+                Recipient.objects.select_for_update()
+                .filter(document_id__in=document_ids, unit_id__in=unit_ids[i : i + 900])
+                .order_by("pk")
+            )
+            for recipient in rows:
+                wanted = values.get((recipient.document_id, recipient.unit_id))
+                if wanted is None or (recipient.disseminated_on, recipient.sessions) == wanted:
+                    continue
+                before = snapshot(recipient)
+                recipient.disseminated_on, recipient.sessions = wanted
+                writer.add(
+                    Recipient,
+                    recipient.pk,
+                    str(recipient),
+                    recipient.path,
+                    "update",
+                    before,
+                    snapshot(recipient),
+                )
+                changed.append(recipient)
+        Recipient.objects.bulk_update(changed, ["disseminated_on", "sessions"], batch_size=500)
+        writer.flush()
+    return len(changed)
