@@ -7,15 +7,20 @@ the caller's subtree. ninja's own docs page (Swagger UI, in English) is turned o
 
 from ninja import NinjaAPI
 
-from giaoban.api import accounts, errors, units
+from giaoban.api import accounts, activities, document_writes, documents, errors, units
 from giaoban.api.auth import API_AUTH
+
+# document_writes adds the drafting, review and issue operations to documents.router.
+assert document_writes.router is documents.router
 
 # Markdown, as OpenAPI tools read it; the docs page renders the same text.
 DESCRIPTION = """\
 API của giaoban cho các phần mềm khác (máy tổng hợp số liệu, bảng tin nội bộ): cây đơn vị \
-và quan hệ kế thừa, người dùng hiện tại, và báo cáo định kỳ — nhập số liệu của nhiều đơn vị \
+và quan hệ kế thừa, người dùng hiện tại, báo cáo định kỳ — nhập số liệu của nhiều đơn vị \
 một lần, đọc báo cáo, ký gửi, chấp nhận, trả lại, mở lại, số liệu tổng hợp và tiến độ gửi \
-báo cáo. Tài liệu dạng OpenAPI (JSON) cho công cụ ở `/api/openapi.json`.
+báo cáo —, văn bản chỉ đạo — văn bản đến, văn bản đi, soạn, gửi thẩm định, ban hành, đơn vị \
+nhận và tình trạng thực hiện — và nhật ký hoạt động — ghi một hoặc nhiều hoạt động \
+một lần. Tài liệu dạng OpenAPI (JSON) cho công cụ ở `/api/openapi.json`.
 
 ## Xác thực
 
@@ -78,6 +83,44 @@ nói rõ đã so sánh trên cơ sở nào.
 - **Tiến độ** (`GET /api/completeness/{form}/{period}/{code}`): số đơn vị phải báo cáo, \
 đang soạn, đã gửi, đã chấp nhận, bị trả lại, chưa gửi, gửi trễ — của cả cây và của từng \
 đơn vị trực thuộc; danh sách đơn vị chưa gửi, kèm hạn của từng đơn vị, ở `…/missing`.
+
+## Văn bản chỉ đạo
+
+Văn bản được gọi bằng mã số (`id`); số, ký hiệu (`15-NQ/ĐU`, `12/KH-CAT`) chỉ có từ khi \
+ban hành. Dự thảo và văn bản chờ thẩm định chỉ hiện với người soạn (cán bộ) và người duyệt \
+(lãnh đạo) ở đơn vị ban hành hoặc cấp trên; văn bản đã ban hành hiện với phạm vi của đơn vị \
+ban hành và với các đơn vị nhận (cùng cấp trên của chúng).
+
+- **Danh sách** (`GET /api/documents`): `box=incoming` (văn bản đến của một đơn vị, với việc \
+còn phải làm, hạn gần nhất trước), `box=outgoing` (văn bản đi, với tiến độ của các đơn vị \
+nhận), `box=all` (tra cứu); lọc theo loại (`kind`: mã số hoặc chữ viết tắt, danh mục ở \
+`GET /api/document-kinds`), cơ quan ban hành (`body`: party/state), năm, trạng thái, đang có \
+hiệu lực; tìm `q` không phân biệt dấu (“quan triet” tìm được “quán triệt”).
+- **Một văn bản** (`GET /api/documents/{pk}`): thông tin, nội dung, liên kết cả hai chiều \
+(sửa đổi, bổ sung; thay thế; bãi bỏ; triển khai), việc đơn vị nhận phải làm và hạn, tổng \
+hợp tiến độ theo từng đơn vị trực thuộc.
+- **Soạn, gửi thẩm định, ban hành**: `POST /api/documents` (dự thảo, với nơi nhận và hạn \
+quán triệt D1, kế hoạch D2, báo cáo D3), `POST …/{pk}/send` (cán bộ gửi thẩm định), \
+`POST …/{pk}/issue` (lãnh đạo đơn vị ban hành: cấp số, xác định đơn vị nhận vào ngày ban \
+hành). Vai trò không cho phép → 403; trạng thái không cho phép (ban hành lần hai) → 409; \
+hạn trước ngày ban hành, quy tắc nơi nhận không chọn được đơn vị nào → 422 nêu trường. \
+Hạn muộn hơn hạn của văn bản cấp trên là cảnh báo (`warnings`), không chặn việc ghi.
+- **Đơn vị nhận** (`GET /api/documents/{pk}/recipients`): từng đơn vị nhận trong phạm vi \
+của đồng chí, tình trạng từng việc theo ma trận theo dõi nhiệm vụ (`on_time` đúng hạn, \
+`late` quá hạn mới làm, `pending` còn hạn, `overdue` quá hạn chưa làm) — tính từ hồ sơ, \
+không đánh dấu tay — lọc theo tình trạng, phân trang, và tổng hợp theo từng cây tại `node`.
+
+## Nhật ký hoạt động
+
+- **Danh sách** (`GET /api/activities`): lọc theo đơn vị (cả cấp dưới hay không), loại \
+(danh mục ở `GET /api/activity-kinds`), khoảng ngày, văn bản được quán triệt, từ khóa \
+không dấu.
+- **Ghi một hoạt động** (`POST /api/activities`): ngày, loại, tên, hình thức, số người tham \
+dự — **chỉ số đếm, không bao giờ ghi tên** —, ghi chú, và văn bản đơn vị đã nhận nếu đó \
+là một buổi quán triệt (việc quán triệt của đơn vị được tính từ các buổi này).
+- **Ghi nhiều hoạt động** (`POST /api/activities/bulk`): **tất cả hoặc không gì cả**, như \
+nhập số liệu báo cáo — một lỗi ở bất kỳ mục nào thì không ghi gì, 422 liệt kê mọi lỗi với \
+`index`, `unit` và `field`; `"dry_run": true` chỉ kiểm tra.
 """
 
 api = NinjaAPI(
@@ -94,3 +137,5 @@ errors.install(api)
 api.add_router("", units.router)
 api.add_router("", accounts.router)
 api.add_router("", "giaoban.api.reports.router")
+api.add_router("", documents.router)  # with document_writes' operations
+api.add_router("", activities.router)

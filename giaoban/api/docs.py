@@ -22,6 +22,7 @@ from giaoban.api.api import api
 # What each status means for this API, said once (ninja writes "OK", "Not Found"…).
 STATUS_MEANINGS = {
     "200": gettext_lazy("Thành công."),
+    "201": gettext_lazy("Đã tạo: trả về đối tượng vừa ghi."),
     "400": gettext_lazy("Không đọc được nội dung gửi lên (không phải JSON hợp lệ)."),
     "401": gettext_lazy("Chưa xác thực: chưa đăng nhập, hoặc khóa API sai, đã thu hồi, hết hạn."),
     "403": gettext_lazy("Vai trò không cho phép thao tác này, hoặc kiểm tra CSRF không đạt."),
