@@ -46,7 +46,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from giaoban.accounts.models import ApiToken, RoleAssignment
-from tests import dbstate
+from tests import dbstate, walk_records
 from tests.conftest import make_user
 
 # Django's own admin is staff-only, guarded by its own is_staff checks, and not part of
@@ -78,7 +78,7 @@ class Entry:
     def url(self, values):
         def fill(match):
             name = match.group(1)
-            return self.converters[name].to_url(values[name])
+            return str(self.converters[name].to_url(values[name]))
 
         return "/" + re.sub(r"<(?:[^>:]+:)?([^>]+)>", fill, self.route)
 
@@ -284,6 +284,22 @@ KWARG_RULES = [
     Rule(("jobs:retry",), "pk", failed_jobs),
     Rule(("accounts:role_remove",), "pk", role_assignments),
     Rule(("accounts:user_*", "accounts:role_add"), "pk", users),
+    # Directive documents and the activity log (tests/walk_records.py).
+    Rule(
+        walk_records.DRAFT_URLS + ("api:document_send",), "pk", walk_records.documents_for("draft")
+    ),
+    Rule(
+        walk_records.REVIEW_URLS + ("api:document_issue",),
+        "pk",
+        walk_records.documents_for("review"),
+    ),
+    Rule(("documents:version",), "number", walk_records.versions, scoped=False),
+    Rule(("documents:file", "documents:file_delete"), "pk", walk_records.attachments),
+    Rule(("documents:link_remove",), "pk", walk_records.links),
+    Rule(("documents:body_edit",), "pk", walk_records.bodies),
+    Rule(("documents:*", "api:document_*"), "pk", walk_records.documents_for("issued")),
+    Rule(("activities:file", "activities:file_remove"), "pk", walk_records.activity_files),
+    Rule(("activities:*",), "pk", walk_records.activities_of),
 ]
 
 

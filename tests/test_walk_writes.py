@@ -17,7 +17,7 @@ from giaoban.reports import excel, workflow
 from giaoban.reports.demo_form import ensure_demo_form
 from giaoban.reports.models import Indicator, NarrativeField, Section, ValidationRule
 from giaoban.units.models import Level
-from tests import dbstate
+from tests import dbstate, walk_records
 from tests.conftest import make_unit
 from tests.reports.conftest import GOOD, TEXTS
 from tests.test_permission_walk import (  # noqa: F401 — `world` is the walk's fixture
@@ -408,6 +408,7 @@ WRITES = {
     "api:report_accept": case_api_accept,
     "api:report_return": case_api_return,
     "api:report_reopen": case_api_reopen,
+    **walk_records.WRITES,
 }
 
 # POST URLs whose writes are deliberately not audited, and why.
