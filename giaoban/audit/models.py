@@ -48,7 +48,8 @@ class AuditEntry(models.Model):
     actor_label = models.CharField(_("người thực hiện"), max_length=150)
     request_id = models.CharField(max_length=64, blank=True)
     action = models.CharField(_("thao tác"), max_length=12, choices=Action.choices)
-    model = models.CharField(_("loại đối tượng"), max_length=100, db_index=True)
+    # Looked up through the two indexes below that start with it; no index of its own.
+    model = models.CharField(_("loại đối tượng"), max_length=100)
     object_id = models.CharField(_("mã đối tượng"), max_length=64)
     object_repr = models.CharField(_("đối tượng"), max_length=255)
     # The unit path the object belonged to when it changed, so a subtree's trail is a prefix query.
