@@ -23,16 +23,27 @@ import platform
 import random
 import resource
 import shutil
-import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections import defaultdict
-from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import (  # noqa: E402 — after the path it is found on
+    Clock,
+    Samples,
+    code_version,
+    configure,
+    db_version,
+    drop_postgres,
+    machine,
+    make_user,
+    profiled,
+    say,
+    timed,
+)
+
 PG_DATABASE = "gb_bench_run"
 FORM_CODE = "BENCH-63"
 PERIODS = ["2023-H1", "2023-H2", "2024-H1", "2024-H2"]
@@ -54,151 +65,6 @@ TARGETS = {
 # ---------------------------------------------------------------------------- set-up
 
 
-def configure(args):
-    """Environment for a throw-away database, then django.setup()."""
-    data_dir = Path(tempfile.mkdtemp(prefix="gb_bench_"))
-    (data_dir / "static").mkdir()  # whitenoise warns about a missing STATIC_ROOT otherwise
-    os.environ.update(
-        GIAOBAN_DATA_DIR=str(data_dir),
-        GIAOBAN_TESTING="1",  # the built-in secret key, plain HTTP; DEBUG stays off
-        GIAOBAN_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-        GIAOBAN_HTTPS="0",
-        GIAOBAN_LOG_LEVEL="ERROR",
-        DJANGO_SETTINGS_MODULE="giaoban.settings",
-    )
-    for name in ("GIAOBAN_DEBUG", "GIAOBAN_DEMO"):
-        os.environ.pop(name, None)
-    if args.db == "postgres":
-        os.environ["DATABASE_URL"] = fresh_postgres(args.pg)
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    return data_dir
-
-
-def fresh_postgres(server):
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
-    return f"{server}/{PG_DATABASE}"
-
-
-def drop_postgres(server):
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-
-
-# ---------------------------------------------------------------------------- measuring
-
-
-def backend_pid():
-    """The PostgreSQL server process of this connection (same machine), or None."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("select pg_backend_pid()")
-        return cursor.fetchone()[0]
-
-
-def backend_cpu(pid):
-    """CPU seconds the server process has used so far (from /proc), or 0."""
-    if pid is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-class Clock:
-    """Wall and CPU time of a block. On a shared machine CPU time is the steadier figure:
-    ours, and for PostgreSQL the server process's too (read from /proc)."""
-
-    def __init__(self):
-        self.wall = self.cpu = self.server = 0.0
-        self.pid = backend_pid()
-
-    @contextmanager
-    def __call__(self):
-        wall, cpu, server = time.perf_counter(), time.process_time(), backend_cpu(self.pid)
-        try:
-            yield self
-        finally:
-            self.wall += time.perf_counter() - wall
-            self.cpu += time.process_time() - cpu
-            self.server += backend_cpu(self.pid) - server
-
-
-def percentiles(samples_ms):
-    ordered = sorted(samples_ms)
-    p95 = statistics.quantiles(ordered, n=100, method="inclusive")[94]
-    return statistics.median(ordered), p95
-
-
-class Samples:
-    """Per-operation wall and CPU times, and the server's CPU over all of them (PostgreSQL)."""
-
-    def __init__(self):
-        self.wall, self.cpu = [], []
-        self.pid = backend_pid()
-        self.server = 0.0
-
-    @contextmanager
-    def one(self):
-        wall, cpu, server = time.perf_counter(), time.process_time(), backend_cpu(self.pid)
-        try:
-            yield
-        finally:
-            self.wall.append((time.perf_counter() - wall) * 1000)
-            self.cpu.append((time.process_time() - cpu) * 1000)
-            self.server += backend_cpu(self.pid) - server
-
-    def figures(self):
-        """{wall: (p50, p95), cpu: (p50, p95), server: mean ms per op or None, n}."""
-        return {
-            "wall": percentiles(self.wall),
-            "cpu": percentiles(self.cpu),
-            "server": self.server * 1000 / len(self.wall) if self.pid else None,
-            "n": len(self.wall),
-        }
-
-    def text(self):
-        f = self.figures()
-        out = (
-            f"p50 {f['wall'][0]:.1f} ms, p95 {f['wall'][1]:.1f} ms wall; "
-            f"CPU p50 {f['cpu'][0]:.1f} ms, p95 {f['cpu'][1]:.1f} ms"
-        )
-        if f["server"] is not None:
-            out += f" + server CPU {f['server']:.1f} ms a call on average"
-        return out
-
-
-def timed(fn, repeat, before=None):
-    """fn() `repeat` times after one warm-up call: (Samples, the last result).
-
-    `before()`, if given, runs ahead of each timed call, outside the timing."""
-    result = fn()
-    samples = Samples()
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        with samples.one():
-            result = fn()
-    return samples, result
-
-
 def forget_figures():
     """Empty the roll-up's process memos (bucket text → figures, text → Decimal)."""
     from giaoban.reports import buckets, rollup
@@ -206,73 +72,6 @@ def forget_figures():
     rollup._text_totals.cache_clear()
     rollup._text_counts.cache_clear()
     buckets.shared_decimal.cache_clear()
-
-
-@contextmanager
-def profiled(name, wanted):
-    if name not in wanted:
-        yield
-        return
-    import cProfile
-    import pstats
-
-    prof = cProfile.Profile()
-    prof.enable()
-    try:
-        yield
-    finally:
-        prof.disable()
-        print(f"\n--- cProfile: {name} (timings of this phase are inflated by the profiler)")
-        pstats.Stats(prof, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
-
-
-def say(text):
-    print(text, flush=True)
-
-
-def machine():
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} CPU ({cpu}), {mem:.0f} GB RAM, {platform.platform()}"
-
-
-def code_version():
-    """The commit measured, and whether the code under measure differs from it."""
-    import subprocess
-
-    def git(*args):
-        try:
-            done = subprocess.run(  # noqa: S603 — fixed arguments
-                ["git", "-C", str(ROOT), *args],  # noqa: S607 — git from PATH
-                capture_output=True,
-                text=True,
-                timeout=30,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return ""
-        return done.stdout.rstrip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown (not a git checkout)"
-    changed = git("status", "--porcelain", "--", "giaoban/reports", "giaoban/units")
-    return f"commit {commit}" + (", with local changes in:\n" + changed if changed else "")
-
-
-def db_version():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("select sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-        cursor.execute("show server_version")
-        return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
 # ---------------------------------------------------------------------------- data
@@ -340,16 +139,6 @@ def item_for(unit, period):
     return {"unit": unit.code, "values": values, "texts": texts}
 
 
-def make_user(username, unit, roles):
-    from giaoban.accounts.models import RoleAssignment, User
-
-    user = User.objects.create(username=username, full_name=username, unit=unit)
-    RoleAssignment.objects.bulk_create(
-        [RoleAssignment(user=user, unit=u, role=role) for u, role in roles]
-    )
-    return User.objects.get(pk=user.pk)
-
-
 # ---------------------------------------------------------------------------- phases
 
 
@@ -374,13 +163,13 @@ def main():
         help="only the first N legacy provinces report (a quick trial; figures not comparable)",
     )
     args = parser.parse_args()
-    data_dir = configure(args)
+    data_dir = configure(args.db, args.pg, PG_DATABASE)
     try:
         run(args)
     finally:
         if not args.keep:
             if args.db == "postgres":
-                drop_postgres(args.pg)
+                drop_postgres(args.pg, PG_DATABASE)
             shutil.rmtree(data_dir, ignore_errors=True)
         else:
             say(f"Database kept: {os.environ.get('DATABASE_URL') or data_dir}")
@@ -397,7 +186,7 @@ def run(args):
     say(f"giaoban benchmark — {datetime.datetime.now():%d/%m/%Y %H:%M}, --db {args.db}")
     say(f"Machine: {machine()}; load average at start {os.getloadavg()[0]:.1f}")
     say(f"{db_version()}, Python {platform.python_version()}")
-    say(f"Code: {code_version()}")
+    say(f"Code: {code_version(('giaoban/reports', 'giaoban/units'))}")
 
     clock = Clock()
     with clock():
