@@ -254,25 +254,35 @@ class Kinds:
 
 
 class Documents:
-    """The documents units received, asked of the register once per unit and pair."""
+    """The documents units received, asked of the register once per unit or pair: a bulk
+    import prefetches the whole list of every unit whose rows name a document (one query
+    for many units); a single record asks only for the pair it names."""
 
     def __init__(self):
-        self._received = {}  # unit id → {document id: Document (without its text)}
+        self._received = {}  # unit id → {document id: Document (a few fields)}
+        self._pairs = {}  # (document id, unit id) → Document or None
+
+    def prefetch(self, units):
+        missing = {u.pk for u in units} - set(self._received)
+        if missing:
+            self._received.update(documents.received_by(missing))
 
     def received(self, unit):
-        found = self._received.get(unit.pk)
-        if found is None:
-            rows = documents.received(unit).defer("body_text", "search_text")
-            found = self._received[unit.pk] = {d.pk: d for d in rows}
-        return found
-
-    def is_recipient(self, document_id, unit):
-        # `received` holds exactly the issued documents the unit is a recipient of: the
-        # register's is_recipient, for every document of the unit in one query.
-        return document_id in self.received(unit)
+        if unit.pk not in self._received:
+            self.prefetch([unit])
+        return self._received[unit.pk]
 
     def get(self, document_id, unit):
-        return self.received(unit).get(document_id)
+        whole = self._received.get(unit.pk)
+        if whole is not None:
+            return whole.get(document_id)
+        key = (document_id, unit.pk)
+        if key not in self._pairs:
+            self._pairs[key] = documents.received_document(document_id, unit)
+        return self._pairs[key]
+
+    def is_recipient(self, document_id, unit):
+        return self.get(document_id, unit) is not None
 
     def issue_date(self, document_id, unit):
         document = self.get(document_id, unit)

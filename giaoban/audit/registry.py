@@ -155,6 +155,17 @@ def write(instance, action, before=None, after=None, message="", unit_path=None)
     )
 
 
+class JSONText(str):
+    """A snapshot already written as JSON text (a bulk path that formats thousands of
+    snapshots of one shape at once); `BulkWriter` stores it as it is."""
+
+
+def _json_text(value, dumps):
+    if value is None:
+        return None
+    return value if isinstance(value, JSONText) else dumps(value)
+
+
 class BulkWriter:
     """Entries for many objects at once, written together by `flush()` (executemany/COPY).
 
@@ -221,8 +232,8 @@ class BulkWriter:
                 [
                     ready,
                     *r[1:9],
-                    None if before is None else dumps(before),
-                    None if after is None else dumps(after),
+                    _json_text(before, dumps),
+                    _json_text(after, dumps),
                     r[11],
                 ]
             )

@@ -21,6 +21,48 @@ def received(unit):
     )
 
 
+CHUNK = 500  # unit ids per query (SQLite's limit on parameters)
+RECEIVED_FIELDS = ("pk", "symbol", "subject", "issue_date")
+
+
+def received_by(unit_ids):
+    """{unit id: {document id: Document}} of the issued documents each unit received, in
+    one query per CHUNK units; each Document carries only RECEIVED_FIELDS (for a label,
+    a symbol to match and an issue date to check a session against)."""
+    out = {pk: {} for pk in unit_ids}
+    ids = sorted(out)
+    for i in range(0, len(ids), CHUNK):
+        rows = (
+            Recipient.objects.filter(
+                unit_id__in=ids[i : i + CHUNK], document__status=Document.Status.ISSUED
+            )
+            .order_by("unit_id", "-document__issue_date", "-document_id")
+            .values_list(
+                "unit_id",
+                "document_id",
+                "document__symbol",
+                "document__subject",
+                "document__issue_date",
+            )
+        )
+        for unit_id, pk, symbol, subject, issue_date in rows:
+            out[unit_id][pk] = Document(
+                pk=pk, symbol=symbol, subject=subject, issue_date=issue_date
+            )
+    return out
+
+
+def received_document(document_id, unit):
+    """The issued document if `unit` received it (RECEIVED_FIELDS only), else None."""
+    return (
+        Document.objects.filter(
+            pk=document_id, recipients__unit=unit, status=Document.Status.ISSUED
+        )
+        .only(*RECEIVED_FIELDS)
+        .first()
+    )
+
+
 def is_recipient(document_id, unit):
     return Recipient.objects.filter(
         document_id=document_id, unit=unit, document__status=Document.Status.ISSUED
