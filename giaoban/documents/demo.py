@@ -275,7 +275,7 @@ def _load(ctx, writer):
         recipient_level=ctx.province_a.level,
         **writer.deadlines(D1, D2, D3),
     )
-    plan = writer.issue(plan, PLAN_DAY)
+    plan = writer.issue(plan, PLAN_DAY, links=[(resolution, L.IMPLEMENTS)])
     plans = _province_plans(ctx, writer, resolution, plan)
     others = _others(ctx, writer)
     return {

@@ -95,12 +95,20 @@ def may_change_metadata(user, document):
     return document.status != S.DRAFT and can(user, CHANGE, document.unit)
 
 
-def may_link(source_unit, target, kind):
-    """Whether a document of `source_unit` may make a link of `kind` to `target`."""
+def may_link(source, target, kind):
+    """Whether the draft `source` may make a link of `kind` to `target`.
+
+    Implements: a document the unit received, or one of the unit's own (the command's plan
+    carrying out its party committee's resolution). Amend, replace, repeal (Quy định
+    66-QĐ/TW): a body of the same kind — party by party, state by state — of the issuing
+    unit itself or of a unit above it.
+    """
     if kind == L.IMPLEMENTS:
-        return Recipient.objects.filter(document=target, unit=source_unit).exists()
-    # Amend, replace, repeal: the issuing unit itself or a unit above it.
-    return target.path.startswith(source_unit.path)
+        return (
+            target.unit_id == source.unit_id
+            or Recipient.objects.filter(document=target, unit_id=source.unit_id).exists()
+        )
+    return target.path.startswith(source.unit.path) and target.issuer.body == source.issuer.body
 
 
 # ---------------------------------------------------------------- drafts
@@ -238,18 +246,31 @@ def add_link(source, target, kind, user):
         raise DocumentError(
             _("Chỉ liên kết với văn bản đang có hiệu lực (đã ban hành)."), field="target"
         )
-    _check_link(source.unit, target, kind)
+    _check_link(source, target, kind)
     link, _created = DocumentLink.objects.get_or_create(source=source, target=target, kind=kind)
     return link
 
 
-def _check_link(unit, target, kind):
-    if may_link(unit, target, kind):
+def _check_link(source, target, kind):
+    if target.pk == source.pk:
+        raise DocumentError(_("Văn bản không liên kết được với chính nó."), field="target")
+    if may_link(source, target, kind):
         return
+    unit = source.unit
     if kind == L.IMPLEMENTS:
         raise DocumentError(
             _("%(unit)s không nhận văn bản %(doc)s nên không thể triển khai văn bản đó.")
             % {"unit": unit.name, "doc": target.symbol or target.subject},
+            field="target",
+        )
+    if target.path.startswith(unit.path):
+        raise DocumentError(
+            _(
+                "Văn bản %(doc)s do %(body)s ban hành: chỉ cơ quan cùng loại (tổ chức đảng "
+                "với văn bản của Đảng, chỉ huy với văn bản của chỉ huy) mới sửa đổi, thay thế "
+                "hay bãi bỏ được."
+            )
+            % {"doc": target.symbol or target.subject, "body": target.issuer.name},
             field="target",
         )
     raise DocumentError(
@@ -329,9 +350,9 @@ def issue(document, user, day=None, explicit_units=()):
         raise DocumentError(_("Ngày ban hành không được sau hôm nay."), field="issue_date")
     _check_text(document)
     _check_deadlines(document, day)
-    links = list(document.links_out.select_related("target", "target__unit"))
+    links = list(document.links_out.select_related("target", "target__unit", "target__issuer"))
     for link in links:
-        _check_link(document.unit, link.target, link.kind)
+        _check_link(document, link.target, link.kind)
         if link.target.status != S.ISSUED:
             raise DocumentError(
                 _("Văn bản %(doc)s không còn hiệu lực để liên kết.") % {"doc": link.target.symbol},
@@ -391,7 +412,13 @@ def _apply(link, document, user):
         target.status = new
         target.save()
     elif link.kind == L.IMPLEMENTS:
-        recipient = Recipient.objects.select_for_update().get(document=target, unit=document.unit)
+        recipient = (
+            Recipient.objects.select_for_update()
+            .filter(document=target, unit=document.unit)
+            .first()
+        )
+        if recipient is None:  # the unit's own document (its party committee's resolution)
+            return
         take_snapshot(recipient)
         recipient.plan = document
         if recipient.plan_on is None or document.issue_date < recipient.plan_on:

@@ -338,6 +338,27 @@ def test_implements_must_point_at_a_document_the_unit_received(cast, ministry_le
         )
 
 
+def test_a_party_document_is_amended_only_by_a_party_body(cast, ministry_leader):
+    resolution = issued(cast.officer_a, cast.leader_a, cast.province_a, PARTY, "NQ")
+    command = draft(cast.officer_a, cast.province_a, STATE, "QyĐ")
+    with pytest.raises(DocumentError, match="chỉ cơ quan cùng loại") as error:
+        services.add_link(command, resolution, DocumentLink.Kind.AMENDS, cast.officer_a)
+    assert error.value.field == "target"
+    party = draft(cast.ministry_officer, cast.root, PARTY, "NQ")  # the party body above
+    services.add_link(party, resolution, DocumentLink.Kind.AMENDS, cast.ministry_officer)
+
+
+def test_a_command_plan_implements_its_own_party_committees_resolution(cast):
+    resolution = issued(cast.officer_a, cast.leader_a, cast.province_a, PARTY, "NQ")
+    plan = draft(cast.officer_a, cast.province_a)
+    services.add_link(plan, resolution, DocumentLink.Kind.IMPLEMENTS, cast.officer_a)
+    with pytest.raises(DocumentError, match="chính nó"):
+        services.add_link(plan, plan, DocumentLink.Kind.IMPLEMENTS, cast.officer_a)
+    services.send_for_review(plan, cast.officer_a)
+    plan, _warnings = services.issue(plan, cast.leader_a)
+    assert [d.pk for d in obligations.implementing(resolution)] == [plan.pk]
+
+
 def test_an_issued_document_past_its_expiry_reads_as_expired(cast):
     d = issued(cast.officer_a, cast.leader_a, cast.province_a)
     d.effective_to = TODAY() - datetime.timedelta(days=1)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from giaoban.core import roles
+from giaoban.core import paths, roles
 from giaoban.core.scope import APPROVE, CHANGE, VIEW, can, get_in_scope_or_404, may, scope_q
 from giaoban.core.text import fold
 from giaoban.documents import forms, obligations, services
@@ -570,8 +570,9 @@ def metadata(request, pk):
 
 
 def _candidates(request, document, kind, q):
-    """Issued documents the user may see that the draft may point at; for "implements", only
-    those its unit received."""
+    """Issued documents the user may see that the draft may point at (services.may_link):
+    for "implements", those its unit received or issued itself; for the others, those of a
+    body of the same kind at the unit or below it."""
     found = (
         Document.objects.restrict(request.user, VIEW)
         .filter(status=S.ISSUED)
@@ -579,7 +580,9 @@ def _candidates(request, document, kind, q):
         .select_related("kind", "issuer")
     )
     if kind == L.IMPLEMENTS:
-        found = found.filter(recipients__unit=document.unit)
+        found = found.filter(Q(recipients__unit=document.unit) | Q(unit=document.unit)).distinct()
+    elif kind:
+        found = found.filter(paths.subtree_q(document.path), issuer__body=document.issuer.body)
     for word in fold(q).split():
         found = found.filter(search_text__contains=word)
     return list(found.order_by("-issue_date", "-pk")[:LINK_RESULTS])
