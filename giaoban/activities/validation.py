@@ -259,8 +259,9 @@ class Documents:
     for many units); a single record asks only for the pair it names."""
 
     def __init__(self):
-        self._received = {}  # unit id → {document id: Document (a few fields)}
+        self._received = {}  # unit id → {document id: documents.Received}
         self._pairs = {}  # (document id, unit id) → Document or None
+        self._folded = {}  # symbol → folded (units share most of what they receive)
 
     def prefetch(self, units):
         missing = {u.pk for u in units} - set(self._received)
@@ -305,11 +306,14 @@ class Documents:
             except ValueError:
                 day = None
         wanted = fold(re.sub(r"^(số|so)\s*:?\s*", "", text.strip(), flags=re.IGNORECASE))
-        found = [
-            pk
-            for pk, d in self.received(unit).items()
-            if fold(d.symbol) == wanted and (day is None or d.issue_date == day)
-        ]
+        folded = self._folded
+        found = []
+        for pk, d in self.received(unit).items():
+            key = folded.get(d.symbol)
+            if key is None:
+                key = folded[d.symbol] = fold(d.symbol)
+            if key == wanted and (day is None or d.issue_date == day):
+                found.append(pk)
         if len(found) > 1:
             raise FieldError(
                 _("có %(n)s văn bản cùng số, ký hiệu “%(v)s”: ghi kèm ngày ban hành như trong mẫu.")

@@ -6,6 +6,9 @@ unit's sessions for a document change, so that the dissemination obligation is m
 the records themselves.
 """
 
+import datetime
+from typing import NamedTuple
+
 from django.db import transaction
 
 from giaoban.documents import services
@@ -25,10 +28,23 @@ CHUNK = 500  # unit ids per query (SQLite's limit on parameters)
 RECEIVED_FIELDS = ("pk", "symbol", "subject", "issue_date")
 
 
+class Received(NamedTuple):
+    """A received document as a picker or a check needs it (thousands per import: no model
+    instances)."""
+
+    pk: int
+    symbol: str
+    subject: str
+    issue_date: datetime.date
+
+    def __str__(self):
+        return f"{self.symbol} — {self.subject}" if self.symbol else self.subject
+
+
 def received_by(unit_ids):
-    """{unit id: {document id: Document}} of the issued documents each unit received, in
-    one query per CHUNK units; each Document carries only RECEIVED_FIELDS (for a label,
-    a symbol to match and an issue date to check a session against)."""
+    """{unit id: {document id: Received}} of the issued documents each unit received, in
+    one query per CHUNK units (for a label, a symbol to match and an issue date to check a
+    session against)."""
     out = {pk: {} for pk in unit_ids}
     ids = sorted(out)
     for i in range(0, len(ids), CHUNK):
@@ -46,9 +62,7 @@ def received_by(unit_ids):
             )
         )
         for unit_id, pk, symbol, subject, issue_date in rows:
-            out[unit_id][pk] = Document(
-                pk=pk, symbol=symbol, subject=subject, issue_date=issue_date
-            )
+            out[unit_id][pk] = Received(pk, symbol, subject, issue_date)
     return out
 
 
