@@ -211,6 +211,14 @@ class PeriodMixin:
 
     def clean(self):
         data = super().clean()
+        for name in ("start", "end"):
+            day = data.get(name)
+            if day and not periods.FIRST_YEAR <= day.year <= periods.LAST_YEAR:
+                self.add_error(
+                    name,
+                    _("năm phải từ %(first)s đến %(last)s.")
+                    % {"first": periods.FIRST_YEAR, "last": periods.LAST_YEAR},
+                )
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", _("không được trước ngày “Từ ngày”."))

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from giaoban.core.models import NFCModel
+from giaoban.core.models import NFCModel, StoredFile
 from giaoban.core.scope import ScopedQuerySet
 
 
@@ -135,24 +135,12 @@ class ActivityFileQuerySet(ScopedQuerySet):
     scope_paths = ("activity__path",)
 
 
-class ActivityFile(NFCModel):
+class ActivityFile(StoredFile):
     """Tệp minh chứng — a file of an activity (minutes, attendance sheet, photo)."""
 
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="files", verbose_name=_("hoạt động")
     )
-    name = models.CharField(_("tên tệp"), max_length=200)
-    stored = models.CharField(max_length=255, editable=False)
-    content_type = models.CharField(_("kiểu nội dung"), max_length=120)
-    size = models.PositiveBigIntegerField(_("dung lượng"))
-    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("người tải lên"),
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     objects = ActivityFileQuerySet.as_manager()
 
@@ -160,9 +148,6 @@ class ActivityFile(NFCModel):
         ordering = ["activity", "pk"]
         verbose_name = _("tệp minh chứng hoạt động")
         verbose_name_plural = _("tệp minh chứng hoạt động")
-
-    def __str__(self):
-        return self.name
 
 
 class ActivityTally(models.Model):

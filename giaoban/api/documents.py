@@ -106,7 +106,8 @@ def _kind(value, body=None):
     kinds = DocumentKind.objects.all()
     if body:
         kinds = kinds.filter(body=body)
-    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+    text = value.strip() if isinstance(value, str) else ""
+    if isinstance(value, int) or (text.isascii() and text.isdigit() and len(text) <= 12):
         found = list(kinds.filter(pk=int(value)))
     else:
         found = list(kinds.filter(abbreviation__iexact=nfc(value)))

@@ -88,7 +88,8 @@ def _heading(document, count, today, generated_at):
     issued = _("Cơ quan ban hành: %(body)s") % {"body": document.issuer.name}
     if document.issue_date:
         issued += _(", ngày %(d)s") % {"d": document.issue_date.strftime("%d/%m/%Y")}
-    lines.append((issued + ". " + status_label(document, today) + ".", LINE))
+    status = status_label(document, today)
+    lines.append((_("%(issued)s. %(status)s.") % {"issued": issued, "status": status}, LINE))
     if document.is_draft:
         lines.append((_("Văn bản chưa ban hành nên chưa có đơn vị nhận."), LINE))
     else:

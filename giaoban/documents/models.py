@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from giaoban.core.models import NFCModel
+from giaoban.core.models import NFCModel, StoredFile
 from giaoban.core.scope import ScopedQuerySet
 
 PARTY, STATE = "party", "state"  # the two layouts of exports.docx
@@ -386,7 +386,7 @@ class AttachmentQuerySet(ScopedQuerySet):
     scope_paths = ("path", "document__path")
 
 
-class Attachment(NFCModel):
+class Attachment(StoredFile):
     """A file: of a document (its text, annexes), or of a recipient's plan or results."""
 
     class Role(models.TextChoices):
@@ -407,18 +407,6 @@ class Attachment(NFCModel):
     )
     role = models.CharField(_("loại tệp"), max_length=10, choices=Role.choices)
     path = models.CharField(_("vị trí đơn vị"), max_length=255, editable=False)
-    name = models.CharField(_("tên tệp"), max_length=200)
-    stored = models.CharField(max_length=255, editable=False)
-    content_type = models.CharField(_("kiểu nội dung"), max_length=120)
-    size = models.PositiveBigIntegerField(_("dung lượng"))
-    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("người tải lên"),
-    )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     objects = AttachmentQuerySet.as_manager()
 
@@ -426,6 +414,3 @@ class Attachment(NFCModel):
         ordering = ["document", "role", "pk"]
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
-
-    def __str__(self):
-        return self.name

@@ -735,3 +735,8 @@ def test_the_schema_and_docs_page_describe_the_new_endpoints_in_vietnamese(clien
         "không bao giờ ghi tên",
     ):
         assert said in schema["info"]["description"], said
+
+
+def test_a_kind_that_is_not_a_plain_number_is_a_422_not_a_crash(cast, with_token):
+    response = with_token(cast.officer_a).get("/api/documents", {"box": "all", "kind": "²"})
+    assert response.status_code in (200, 422)

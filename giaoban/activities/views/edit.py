@@ -66,8 +66,9 @@ def _preselected(request, unit):
     if not raw:
         return initial, None
     document = None
-    if raw.isdigit() and documents.is_recipient(int(raw), unit):
-        document = documents.received(unit).filter(pk=int(raw)).first()
+    given = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
+    if given is not None and documents.is_recipient(given, unit):
+        document = documents.received(unit).filter(pk=given).first()
     if document is None:
         return initial, _(
             "Văn bản được chọn không có trong các văn bản %(unit)s đã nhận: chọn lại văn bản "
@@ -182,7 +183,7 @@ def _file(request, pk, action):
 def file(request, pk):
     """Tải tệp minh chứng: as a download, never shown inline (nosniff, a sandboxing CSP)."""
     found = _file(request, pk, VIEW)
-    return uploads.download(found.stored, found.name, found.content_type)
+    return found.download()
 
 
 @login_required

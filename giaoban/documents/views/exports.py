@@ -12,13 +12,16 @@ from django.views.decorators.http import require_GET
 from giaoban.core.scope import VIEW, get_in_scope_or_404
 from giaoban.documents import docx as document_docx
 from giaoban.documents import excel
-from giaoban.documents.models import Document
+from giaoban.documents.views.register import visible_documents
 from giaoban.exports.docx import DOCX_TYPE
 from giaoban.exports.xlsx import XLSX_TYPE
 
 
 def _document(request, pk):
-    source = Document.objects.select_related("issuer", "unit", "kind", "recipient_level")
+    # Drafts only where the user writes or approves, as on the document's page.
+    source = visible_documents(request.user).select_related(
+        "issuer", "unit", "kind", "recipient_level"
+    )
     return get_in_scope_or_404(source, request.user, VIEW, pk=pk)
 
 

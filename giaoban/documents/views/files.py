@@ -34,6 +34,7 @@ from giaoban.documents.views.editing import (
     refuse,
     safe_next,
 )
+from giaoban.documents.views.register import visible_documents
 
 R = Attachment.Role
 
@@ -46,7 +47,7 @@ def _visible_attachments(user):
     """Attachments of documents the user may see; a recipient's files only if the user may
     also see that recipient row (its unit's subtree, or the issuer's)."""
     return Attachment.objects.filter(
-        document__in=Document.objects.restrict(user, VIEW),
+        document__in=visible_documents(user),
     ).filter(Q(recipient__isnull=True) | Q(recipient__in=Recipient.objects.restrict(user, VIEW)))
 
 
@@ -97,7 +98,7 @@ def file(request, pk):
     attachment = _visible_attachments(request.user).filter(pk=pk).first()
     if attachment is None:
         raise Http404(_("Không tìm thấy tệp."))
-    return uploads.download(attachment.stored, attachment.name, attachment.content_type)
+    return attachment.download()
 
 
 @login_required

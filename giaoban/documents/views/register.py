@@ -68,7 +68,7 @@ def visible_documents(user):
 
 def number_label(document):
     """ "Số 15-NQ/ĐU" as a list shows it; a draft has no number yet."""
-    return f"Số {document.symbol}" if document.symbol else ""
+    return _("Số %(symbol)s") % {"symbol": document.symbol} if document.symbol else ""
 
 
 def status_of(document, today):
