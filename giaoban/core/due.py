@@ -1,18 +1,138 @@
 """Việc đến hạn — what a unit owes by a date, and how that is shown, for every app.
 
 A report to submit, a document to disseminate, a task from the last conference: each is
-an obligation with a deadline. `timing()` says where it stands (days left, due today,
-overdue; done on time or late) the same way on every page; `DueItem` is one line of the
-home page's single list of what is due, whichever app it comes from. Apps contribute
-through `core.registry.due` (see there for the provider's signature).
+an obligation with a deadline. `standing()` places it in the government's task-tracking
+matrix (done on time, done late, not done and still within the deadline, overdue) —
+computed from the deadline, the date the record met it and today, never stored;
+`SubtreeTally`/`tally_rows` count standings per unit below a node. `timing()` says
+where it stands in words (days left, due today, overdue; done on time or late) the same
+way on every page; `DueItem` is one line of the home page's single list of what is due,
+whichever app it comes from. Apps contribute through `core.registry.due` (see there for
+the provider's signature).
+
+One mechanism for "a unit owes this by that date": the documents' obligations
+(quán triệt, kế hoạch, báo cáo kết quả) and the conferences' follow-up tasks both read
+their standing and their per-subtree counts from here.
 """
 
 import datetime
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
+
+from giaoban.core.paths import PATH_SEP
+
+# ------------------------------------------------------------ the task-tracking matrix
+
+ON_TIME, LATE, PENDING, OVERDUE = "on_time", "late", "pending", "overdue"
+STANDINGS = (ON_TIME, LATE, PENDING, OVERDUE)
+STANDING_LABELS = {
+    ON_TIME: gettext_lazy("Đã thực hiện đúng hạn"),
+    LATE: gettext_lazy("Đã thực hiện, quá hạn"),
+    PENDING: gettext_lazy("Chưa thực hiện, còn hạn"),
+    OVERDUE: gettext_lazy("Quá hạn, chưa thực hiện"),
+}
+STANDING_CSS = {ON_TIME: "ok", LATE: "warn", PENDING: "", OVERDUE: "err"}
+OWED = (PENDING, OVERDUE)
+
+
+def standing(deadline, met_on, today=None):
+    """ON_TIME / LATE / PENDING / OVERDUE of one obligation (None: nothing asked).
+
+    On the deadline day itself a record is on time and a missing one is still within the
+    deadline; from the day after, a missing one is overdue and a new one late.
+    """
+    if deadline is None:
+        return None
+    if met_on is not None:
+        if isinstance(met_on, datetime.datetime):
+            met_on = timezone.localtime(met_on).date()
+        return ON_TIME if met_on <= deadline else LATE
+    today = today or timezone.localdate()
+    return PENDING if today <= deadline else OVERDUE
+
+
+@dataclass
+class SubtreeTally:
+    """How the obligations of one group (a unit below the viewer, with its subtree) stand:
+    `counts[key][standing]`, `key` naming the obligation ("disseminate", "task"…)."""
+
+    unit: object = None
+    items: int = 0  # rows counted (recipients, tasks)
+    counts: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+
+    @property
+    def recipients(self):  # the register's word for the rows counted
+        return self.items
+
+    @recipients.setter
+    def recipients(self, value):
+        self.items = value
+
+    def count(self, key, standing_):
+        return self.counts[key][standing_]
+
+    def done(self, key):
+        return self.counts[key][ON_TIME] + self.counts[key][LATE]
+
+    def owed(self, key):
+        return self.counts[key][PENDING] + self.counts[key][OVERDUE]
+
+    def cells(self, keys):
+        """[(key, done, on_time, late, pending, overdue)] for a table row."""
+        return [
+            (
+                k,
+                self.done(k),
+                self.counts[k][ON_TIME],
+                self.counts[k][LATE],
+                self.counts[k][PENDING],
+                self.counts[k][OVERDUE],
+            )
+            for k in keys
+        ]
+
+
+def tally_rows(rows, node_path, wanted, today=None):
+    """(total, {child code: SubtreeTally}) of `rows` under `node_path`, grouped by the unit
+    directly below the node that each row's path lies under ("" for the node itself).
+
+    `rows` are tuples whose second item is the owing unit's path. Each item of `wanted` is
+    (key, index of the row's met date, fixed deadline, index of the row's deadline): the
+    deadline is the fixed one (a document's, the same for every recipient) or, when the
+    fixed one is None, the row's own at that index (a task's). Rows are first counted by
+    (group, standings): a few hundred distinct keys for thousands of rows."""
+    today = today or timezone.localdate()
+    depth = node_path.count(PATH_SEP)
+    seen = Counter()
+    for row in rows:
+        parts = row[1].split(PATH_SEP)
+        head = parts[depth] if len(parts) > depth else ""
+        seen[
+            (
+                head,
+                *(
+                    standing(fixed if at is None else row[at], row[i], today)
+                    for _k, i, fixed, at in wanted
+                ),
+            )
+        ] += 1
+    total = SubtreeTally()
+    groups = {}
+    for (head, *states), n in seen.items():
+        group = groups.get(head)
+        if group is None:
+            group = groups[head] = SubtreeTally()
+        total.items += n
+        group.items += n
+        for (key, *_rest), s in zip(wanted, states, strict=True):
+            if s is not None:
+                total.counts[key][s] += n
+                group.counts[key][s] += n
+    return total, groups
 
 
 @dataclass(frozen=True)

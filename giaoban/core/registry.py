@@ -9,8 +9,11 @@ domain app therefore never means editing the shell: registering is all it takes.
 - `due` — a function `provider(user, anchors, today) -> core.due.DueContribution`:
   what the user's units and the units directly below them owe (reports to submit,
   documents to disseminate, tasks…), merged into one list on the home page.
-- `report_sections` — a function `provider(unit, period, snapshot) -> section`: a part
-  of the consolidated report (báo cáo tổng hợp) compiled from that app's records.
+- `report_sections` — a function `provider(unit, period, as_of) -> ReportSection | None`:
+  a part of the consolidated report (báo cáo tổng hợp) compiled from that app's records
+  of `unit`'s subtree over the period's window, as they stood on `as_of` (the directives
+  and how they were disseminated, the activity log's totals per kind, the previous
+  conference's tasks…). Called inside the consolidation's one consistent read.
 - `demo` — a function `loader(ctx)`: synthetic, labelled demo data, run by
   `giaoban demo` after the demo users exist (see `giaoban.shell.demo`).
 - `jobs` — a function `scheduler(now) -> [JobSpec]`: background work that falls due
@@ -65,6 +68,36 @@ class NavEntry:
     description: str = ""  # longer, for the home page's quick links
     visible: Callable = field(default=lambda user: True)
     order: int = 50
+
+
+@dataclass
+class ReportSection:
+    """A part of the consolidated report compiled from an app's records, never typed.
+
+    `paragraphs` are sentences stating counts of records; `table` is (header, rows) or
+    None; `data` holds the same figures as JSON-able values, so that a later export can
+    say what changed; `url` leads to the records behind them."""
+
+    key: str
+    title: str
+    paragraphs: list = field(default_factory=list)
+    table: tuple | None = None
+    data: dict = field(default_factory=dict)
+    url: str = ""
+
+    def as_dict(self):
+        return {
+            "key": self.key,
+            "title": str(self.title),
+            "paragraphs": [str(p) for p in self.paragraphs],
+            "table": (
+                {"header": [str(h) for h in self.table[0]], "rows": self.table[1]}
+                if self.table
+                else None
+            ),
+            "data": self.data,
+            "url": self.url,
+        }
 
 
 nav = Registry("nav")

@@ -9,7 +9,7 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from giaoban.audit.registry import exempt, register
         from giaoban.core import registry
-        from giaoban.documents import due, reminders
+        from giaoban.documents import due, reminders, sections
         from giaoban.documents.models import (
             Attachment,
             Document,
@@ -35,6 +35,7 @@ class DocumentsConfig(AppConfig):
         exempt(NumberCounter, "a counter: the number it gives is audited on the document")
         registry.due.register(due.contribution)
         registry.jobs.register(reminders.schedule)
+        registry.report_sections.register(sections.section, order=10)
         registry.nav.register(
             registry.NavEntry(
                 key="documents",

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giaoban.core.models import NFCModel, StoredFile
 from giaoban.core.scope import ScopedQuerySet
+from giaoban.units import rules
 
 PARTY, STATE = "party", "state"  # the two layouts of exports.docx
 BODY_CHOICES = [(PARTY, _("Tổ chức đảng")), (STATE, _("Chỉ huy (chính quyền)"))]
@@ -150,11 +151,7 @@ class Document(NFCModel):
         SECRET = "toi_mat", _("Tối mật")
         TOP_SECRET = "tuyet_mat", _("Tuyệt mật")
 
-    class Rule(models.TextChoices):
-        EXPLICIT = "explicit", _("Các đơn vị được chọn")
-        CHILDREN = "children", _("Các đơn vị trực thuộc")
-        LEVEL = "level", _("Mọi đơn vị của một cấp thuộc phạm vi")
-        SUBTREE = "subtree", _("Toàn bộ các đơn vị thuộc phạm vi")
+    Rule = rules.Rule  # recipients are chosen as any units are (units.rules)
 
     issuer = models.ForeignKey(
         IssuingBody,

@@ -16,27 +16,25 @@ deadline, overdue.
 """
 
 import datetime
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from giaoban.core import due
-from giaoban.core.paths import PATH_SEP
+from giaoban.core.due import LATE, ON_TIME, OVERDUE, PENDING
+from giaoban.core.due import STANDING_CSS as STATUS_CSS
+from giaoban.core.due import STANDING_LABELS as STATUS_LABELS
+from giaoban.core.due import SubtreeTally as Tally
+from giaoban.core.due import standing as status
 from giaoban.documents.models import Document, DocumentLink, Recipient
-from giaoban.units import history
+from giaoban.units import rules
 from giaoban.units.models import Unit
 
-ON_TIME, LATE, PENDING, OVERDUE = "on_time", "late", "pending", "overdue"
-STATUS_LABELS = {
-    ON_TIME: _("Đã thực hiện đúng hạn"),
-    LATE: _("Đã thực hiện, quá hạn"),
-    PENDING: _("Chưa thực hiện, còn hạn"),
-    OVERDUE: _("Quá hạn, chưa thực hiện"),
-}
-STATUS_CSS = {ON_TIME: "ok", LATE: "warn", PENDING: "", OVERDUE: "err"}
+# The matrix (statuses, labels, per-subtree tallies) is core.due's, shared with the
+# conferences' follow-up tasks; these names stay for the register's callers.
+__all__ = ["LATE", "ON_TIME", "OVERDUE", "PENDING", "STATUS_CSS", "STATUS_LABELS", "Tally"]
 
 DISSEMINATE, PLAN, REPORT = "disseminate", "plan", "report"
 
@@ -56,20 +54,6 @@ OBLIGATIONS = (
     Obligation(REPORT, _("Báo cáo kết quả"), "report_by", "results_on", _("báo cáo")),
 )
 BY_KEY = {o.key: o for o in OBLIGATIONS}
-
-
-def status(deadline, met_on, today=None):
-    """ON_TIME / LATE / PENDING / OVERDUE of one obligation (None: not asked for).
-
-    On the deadline day itself a record is on time and a missing one is still within the
-    deadline; from the day after, a missing one is overdue and a new one late.
-    """
-    if deadline is None:
-        return None
-    if met_on is not None:
-        return ON_TIME if met_on <= deadline else LATE
-    today = today or timezone.localdate()
-    return PENDING if today <= deadline else OVERDUE
 
 
 def asked(document):
@@ -120,84 +104,23 @@ def owed(document, recipient, today=None):
 # ---------------------------------------------------------------- recipients of a rule
 
 
-class RuleError(ValueError):
-    """A recipient rule that cannot be resolved (the message is for the user)."""
+RuleError = rules.RuleError
 
 
 def resolve(document, day, explicit_units=()):
-    """The units a document issued on `day` goes to: [(unit, path on that day)].
-
-    The rule is read against the tree as it stood on `day`: units active then, under the
-    issuing unit as it was placed then (so a rule resolved for a day before the 2025
-    reorganisation reaches the districts and old communes, after it the new ones).
-    """
-    paths = history.paths_on(day)
-    base = paths.get(document.unit_id)
-    if base is None:
-        raise RuleError(gettext("Đơn vị ban hành không hoạt động vào ngày ban hành."))
-    rule = document.recipient_rule
-    if rule == Document.Rule.EXPLICIT:
-        wanted = {u.pk for u in explicit_units}
-        outside = [u for u in explicit_units if not paths.get(u.pk, "").startswith(base)]
-        if outside:
-            raise RuleError(
-                gettext(
-                    "Không gửi được cho %(units)s: chỉ gửi cho đơn vị thuộc phạm vi đơn vị "
-                    "ban hành và đang hoạt động vào ngày ban hành."
-                )
-                % {"units": ", ".join(u.name for u in outside[:3])}
-            )
-        ids = [pk for pk in wanted if pk != document.unit_id]
-    elif rule == Document.Rule.CHILDREN:
-        ids = list(history.child_ids_on(document.unit_id, day))
-    else:
-        ids = [pk for pk, path in paths.items() if path.startswith(base) and path != base]
-        if rule == Document.Rule.LEVEL:
-            if document.recipient_level_id is None:
-                raise RuleError(gettext("Chưa chọn cấp nhận văn bản."))
-            ids = list(
-                Unit.objects.filter(pk__in=ids, level_id=document.recipient_level_id).values_list(
-                    "pk", flat=True
-                )
-            )
-    if not ids:
-        raise RuleError(
-            gettext("Quy tắc nơi nhận không chọn được đơn vị nào đang hoạt động vào ngày ban hành.")
-        )
-    units = Unit.objects.in_bulk(ids)
-    return sorted(((units[pk], paths[pk]) for pk in ids), key=lambda pair: pair[1])
+    """The units a document issued on `day` goes to: [(unit, path on that day)] (the rule
+    is read against the tree as it stood on `day`: `units.rules.resolve`)."""
+    return rules.resolve(
+        document.unit,
+        document.recipient_rule,
+        day,
+        level=document.recipient_level_id,
+        explicit_units=explicit_units,
+        inactive=gettext("Đơn vị ban hành không hoạt động vào ngày ban hành."),
+    )
 
 
 # ---------------------------------------------------------------- progress, per subtree
-
-
-@dataclass
-class Tally:
-    """How the recipients of one group (a unit below the viewer, with its subtree) stand."""
-
-    unit: Unit | None
-    recipients: int = 0
-    counts: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
-
-    def count(self, key, status_):
-        return self.counts[key][status_]
-
-    def done(self, key):
-        return self.counts[key][ON_TIME] + self.counts[key][LATE]
-
-    def cells(self, keys):
-        """[(key, done, on_time, late, pending, overdue)] for a table row."""
-        return [
-            (
-                k,
-                self.done(k),
-                self.counts[k][ON_TIME],
-                self.counts[k][LATE],
-                self.counts[k][PENDING],
-                self.counts[k][OVERDUE],
-            )
-            for k in keys
-        ]
 
 
 def recipient_rows(document, within=None):
@@ -228,25 +151,10 @@ def summary(document, node_path, today=None, rows=None):
     rows = rows if rows is not None else recipient_rows(document, node_path)
     # (key, position of its date in a row, deadline), read once, not once a row.
     column = {DISSEMINATE: 2, PLAN: 3, REPORT: 4}
-    wanted = [(o.key, column[o.key], getattr(document, o.deadline_field)) for o in asked(document)]
-    # Rows counted by (group, statuses) first: a few hundred distinct keys for 3,400 rows.
-    depth = node_path.count(PATH_SEP)
-    seen = Counter()
-    for row in rows:
-        parts = row[1].split(PATH_SEP)
-        head = parts[depth] if len(parts) > depth else ""
-        seen[(head, *(status(deadline, row[i], today) for _k, i, deadline in wanted))] += 1
-    total = Tally(None)
-    groups = {}
-    for (head, *states), n in seen.items():
-        group = groups.get(head)
-        if group is None:
-            group = groups[head] = Tally(None)
-        total.recipients += n
-        group.recipients += n
-        for (key, _i, _d), s in zip(wanted, states, strict=True):
-            total.counts[key][s] += n
-            group.counts[key][s] += n
+    wanted = [
+        (o.key, column[o.key], getattr(document, o.deadline_field), None) for o in asked(document)
+    ]
+    total, groups = due.tally_rows(rows, node_path, wanted, today)
     units = Unit.objects.in_bulk(list(groups), field_name="code") if groups else {}
     out = []
     for code in sorted(groups):

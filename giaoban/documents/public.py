@@ -4,15 +4,80 @@ The activity log records dissemination sessions: it offers the documents a unit
 received, checks a session's document is one of them, and tells the register when a
 unit's sessions for a document change, so that the dissemination obligation is met by
 the records themselves.
+
+The conferences app registers what it issues — a consolidated report (kind báo cáo), a
+conference's conclusions (thông báo kết luận) — through `issue_directly`, prints them
+with the issuing body's header (`issuer`), and lets a follow-up task name a document
+its unit issued as evidence (`issued_by`, `issued_document`).
 """
 
 import datetime
 from typing import NamedTuple
 
 from django.db import transaction
+from django.urls import reverse
 
-from giaoban.documents import services
-from giaoban.documents.models import Document, Recipient
+from giaoban.documents import numbering, services
+from giaoban.documents.models import PARTY, STATE, Document, IssuingBody, Recipient
+from giaoban.exports.docx import Issuer
+
+DocumentError = services.DocumentError
+Rule = Document.Rule
+__all__ = ["PARTY", "STATE", "DocumentError", "Rule"]
+
+
+def issue_directly(user, unit, body, kind_abbr, subject, body_text, **options):
+    """Issue a document written elsewhere, in one step, as a leader of `unit`
+    (`services.issue_directly`): returns (document, warnings) or raises DocumentError."""
+    return services.issue_directly(user, unit, body, kind_abbr, subject, body_text, **options)
+
+
+def issuer(unit, body):
+    """The header block of `unit`'s party organisation (PARTY) or command (STATE) for a
+    Word file: its issuing body as the register holds it, or the defaults the register
+    would give it (nothing is written)."""
+    found = IssuingBody.objects.filter(unit=unit, body=body).first()
+    fields = (
+        {k: getattr(found, k) for k in ("name", "superior", "symbol", "place")}
+        if found is not None
+        else numbering.defaults(unit, body)
+    )
+    return Issuer(layout=body, **fields)
+
+
+def url(document):
+    return reverse("documents:detail", kwargs={"pk": document.pk})
+
+
+def issued_by(user, unit, limit=100):
+    """Issued documents of `unit` the user may see, newest first: [(id, label)]."""
+    rows = (
+        Document.objects.restrict(user)
+        .filter(unit=unit, status__in=(Document.Status.ISSUED, Document.Status.REPLACED))
+        .order_by("-issue_date", "-pk")
+        .only("pk", "symbol", "subject")[:limit]
+    )
+    return [(d.pk, str(d)) for d in rows]
+
+
+def issued_document(user, document_id, unit=None):
+    """The issued document if the user may see it (and `unit` issued it, when given)."""
+    qs = Document.objects.restrict(user).filter(
+        pk=document_id, status__in=(Document.Status.ISSUED, Document.Status.REPLACED)
+    )
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.first()
+
+
+def visible(user, ids):
+    """{id: Document} of the documents among `ids` the user may see."""
+    return Document.objects.restrict(user).in_bulk(list(ids))
+
+
+def restrict(user):
+    """The documents the user may see (a picker's queryset: list, search)."""
+    return Document.objects.restrict(user)
 
 
 def received(unit):

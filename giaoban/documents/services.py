@@ -30,6 +30,7 @@ from giaoban.documents import numbering, obligations
 from giaoban.documents.models import (
     Attachment,
     Document,
+    DocumentKind,
     DocumentLink,
     DocumentVersion,
     IssuingBody,
@@ -386,6 +387,56 @@ def issue(document, user, day=None, explicit_units=()):
     return document, cascade_warnings(document)
 
 
+@transaction.atomic
+def issue_directly(user, unit, body, kind_abbr, subject, body_text, **options):
+    """A document written by another part of the app (a conference's conclusions, a
+    consolidated report) issued in one step by a leader of `unit`, who reviewed it where
+    it was written: the draft and its first version, its files, then `issue` — the
+    number, the recipients by the rule, the audit — all or nothing.
+
+    options: `rule` (Document.Rule; CHILDREN by default), `explicit_units`, `level`,
+    `day`, `files` ([(upload, core.uploads.Checked)]), `make_files` (a function of the
+    issued document giving more such files: a Word file that prints its number),
+    `signer_title`, `is_demo`. Returns (document, warnings)."""
+    if not roles.is_leader_of(user, unit):
+        raise DocumentError(
+            _("Chỉ lãnh đạo %(unit)s ban hành được văn bản này.") % {"unit": unit.name},
+            forbidden=True,
+        )
+    issuer = numbering.issuing_body(unit, body)
+    kind = DocumentKind.objects.filter(body=body, abbreviation=kind_abbr, is_active=True).first()
+    if kind is None:
+        raise DocumentError(_("Không có loại văn bản “%(k)s”.") % {"k": kind_abbr}, field="kind")
+    level = options.get("level")
+    document = Document(
+        issuer=issuer,
+        unit=unit,
+        path=unit.path,
+        kind=kind,
+        subject=subject,
+        body_text=body_text,
+        recipient_rule=options.get("rule") or Document.Rule.CHILDREN,
+        recipient_level_id=getattr(level, "pk", level),
+        signer_title=options.get("signer_title", ""),
+        place=issuer.place,
+        status=S.REVIEW,
+        created_by=user,
+        is_demo=options.get("is_demo", False),
+    )
+    _check_text(document)
+    document.search_text = search_text(document)
+    document.save()
+    _version(document, user)
+    explicit = list(options.get("explicit_units") or ())
+    if explicit:
+        document.explicit_units.set(explicit)
+    _store_files(document, user, options.get("files") or (), Attachment.Role.DOCUMENT)
+    document, warnings = issue(document, user, options.get("day"), explicit_units=explicit)
+    if options.get("make_files"):
+        _store_files(document, user, options["make_files"](document), Attachment.Role.DOCUMENT)
+    return document, warnings
+
+
 def _add_recipients(document, units):
     now = timezone.now()
     rows = [
@@ -597,6 +648,10 @@ def attach_files(document, user, files, role, recipient=None):
     document = _locked(document)
     if not may_attach(user, document, recipient):
         raise DocumentError(_("Đồng chí không đính kèm tệp vào văn bản này được."), forbidden=True)
+    return _store_files(document, user, files, role, recipient)
+
+
+def _store_files(document, user, files, role, recipient=None):
     path = recipient.path if recipient is not None else document.path
     stored = []
     try:

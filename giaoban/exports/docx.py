@@ -180,6 +180,15 @@ class OfficialDocument:
         """A body paragraph: justified, first-line indent, 6 pt after."""
         return self._body_para(text, "Body Text", _Look(bold=bold, italic=italic))
 
+    def attributed(self, lead: str, text: str, note: str = ""):
+        """A body paragraph quoting someone: `lead` in italics ("Công an tỉnh Thái Nguyên:"),
+        the quoted `text` as it stands, and `note` (a source number, "[3]") raised."""
+        paragraph = self._body_para(lead, "Body Text", _Look(italic=True))
+        _run(paragraph, " " + text, _Look())
+        if note:
+            _run(paragraph, note, _Look(size=BODY_PT - 3)).font.superscript = True
+        return paragraph
+
     def lines(self, items: Iterable[str]):
         """Body paragraphs, one per line ("- …" items, a list of units)."""
         return [self.paragraph(item) for item in items]
