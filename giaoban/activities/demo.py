@@ -27,7 +27,7 @@ import time
 
 from django.utils import timezone
 
-from giaoban.accounts.models import User
+from giaoban.accounts.system import SYSTEM_USERNAME, demo_account
 from giaoban.activities import services
 from giaoban.activities.models import Activity, ActivityKind
 from giaoban.audit.context import acting_as
@@ -37,8 +37,6 @@ from giaoban.units.models import Unit
 
 LABEL = "(dữ liệu mẫu)"
 SEED = "giaoban-demo-2026"
-SYSTEM_USERNAME = "minhhoa-tudong"
-SYSTEM_FULL_NAME = "Tài khoản nạp dữ liệu minh họa (không đăng nhập được)"
 MESSAGE = "Nạp nhật ký hoạt động minh họa"
 SESSION_SHARE = 2 / 3  # communes that have held their session
 LATE_SHARE = 0.15  # of those, after the deadline (when it has passed)
@@ -80,16 +78,6 @@ def _rng(*parts):
     return random.Random("|".join([SEED, *map(str, parts)]))
 
 
-def _system_user(root):
-    user = User.objects.filter(username=SYSTEM_USERNAME).first()
-    if user is None:
-        user = User(username=SYSTEM_USERNAME, full_name=SYSTEM_FULL_NAME, unit=root)
-        user.is_active = False
-        user.set_unusable_password()
-        user.save()
-    return user
-
-
 def load_demo_activities(ctx):
     """The `giaoban demo` loader (registered at import of this module)."""
     load(ctx, log=ctx.log)
@@ -108,7 +96,7 @@ def load(ctx, today=None, log=print, months=MONTHS):
     if Activity.objects.filter(is_demo=True).exists():
         log("Nhật ký hoạt động minh họa đã có — bỏ qua.")
         return {}
-    actor = _system_user(ctx.ministry)
+    actor = demo_account(ctx.ministry)
     rows = session_rows(ctx, today)
     sessions = len(rows)
     rows += year_rows(ctx, today, months)

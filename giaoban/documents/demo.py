@@ -37,17 +37,15 @@ import time
 
 from django.utils import timezone
 
-from giaoban.accounts.models import RoleAssignment, User
+from giaoban.accounts.system import SYSTEM_USERNAME, Grants, demo_actor
 from giaoban.audit.context import acting_as
-from giaoban.core import registry, roles
+from giaoban.core import registry
 from giaoban.documents import services
 from giaoban.documents.models import PARTY, STATE, Document, DocumentKind, DocumentLink
 from giaoban.units.models import Unit
 
 LABEL = "(dữ liệu mẫu)"
 SEED = "giaoban-demo-2026"
-SYSTEM_USERNAME = "minhhoa-tudong"  # the same account as the reports' demo
-SYSTEM_FULL_NAME = "Tài khoản nạp dữ liệu minh họa (không đăng nhập được)"
 L = DocumentLink.Kind
 
 RESOLUTION_SUBJECT = (
@@ -118,38 +116,6 @@ PROVINCE_PLAN_BODY = _body(
 
 
 # ---------------------------------------------------------------- the actor
-
-
-def _system_user(root):
-    user = User.objects.filter(username=SYSTEM_USERNAME).first()
-    if user is None:
-        user = User(username=SYSTEM_USERNAME, full_name=SYSTEM_FULL_NAME, unit=root)
-        user.is_active = False
-        user.set_unusable_password()
-        user.save()
-    return user
-
-
-class _Grants:
-    """An officer's and a leader's role at each unit the actor issues for, while it works."""
-
-    def __init__(self, actor):
-        self.actor = actor
-        self.made = []
-
-    def at(self, unit):
-        for role in (roles.OFFICER, roles.LEADER):
-            grant, created = RoleAssignment.objects.get_or_create(
-                user=self.actor, unit=unit, role=role
-            )
-            if created:
-                self.made.append(grant)
-        roles.forget(self.actor)
-
-    def drop(self):
-        for grant in self.made:
-            grant.delete()
-        roles.forget(self.actor)
 
 
 # ---------------------------------------------------------------- writing one document
@@ -235,12 +201,8 @@ def load(ctx, today=None, log=print):
     if exists(ctx.ministry):
         log("Văn bản minh họa đã có — bỏ qua.")
         return {}
-    actor = _system_user(ctx.ministry)
-    # Scope grants nothing to an inactive account; the loader's object is made active in
-    # memory only (never saved): in the database the account stays inactive, and with an
-    # unusable password it cannot log in either way.
-    actor.is_active = True
-    grants = _Grants(actor)
+    actor = demo_actor(ctx.ministry)
+    grants = Grants(actor)
     writer = _Writer(actor, grants, today)
     try:
         with acting_as(user=actor, label=SYSTEM_USERNAME):

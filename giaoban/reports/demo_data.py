@@ -33,7 +33,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from giaoban.accounts.models import RoleAssignment, User
+from giaoban.accounts.models import RoleAssignment
+from giaoban.accounts.system import SYSTEM_USERNAME, demo_account
 from giaoban.audit.context import acting_as
 from giaoban.core import paths, periods, roles
 from giaoban.reports import bulk, workflow
@@ -45,8 +46,6 @@ from giaoban.units.models import Unit
 LABEL = "[Số liệu minh họa]"
 SEED = "giaoban-demo-2026"
 PAST_PERIODS = 3
-SYSTEM_USERNAME = "minhhoa-tudong"
-SYSTEM_FULL_NAME = "Tài khoản nạp dữ liệu minh họa (không đăng nhập được)"
 RETURN_REASON = (
     f"{LABEL} Đề nghị rà soát lại số liệu mục II (Xây dựng Đảng) và bổ sung phần "
     "“Hạn chế, tồn tại” trước khi gửi lại."
@@ -403,16 +402,6 @@ def _scenario(ctx, period):
     return plan
 
 
-def _system_user(root):
-    user = User.objects.filter(username=SYSTEM_USERNAME).first()
-    if user is None:
-        user = User(username=SYSTEM_USERNAME, full_name=SYSTEM_FULL_NAME, unit=root)
-        user.is_active = False
-        user.set_unusable_password()
-        user.save()
-    return user
-
-
 def load_current(form, period, ctx, admin):
     """The current period, partly filled: drafts written through the bulk path (as an
     officer's saves or an upload would), then submissions, acceptances and a return taken
@@ -448,7 +437,7 @@ def _walk(form, period, steps, root):
         r.unit_id: r
         for r in Report.objects.filter(form=form, period_key=period.key, unit_id__in=needed)
     }
-    actor = _system_user(root)
+    actor = demo_account(root)
     with acting_as(user=actor, label=SYSTEM_USERNAME):
         grants = [
             RoleAssignment.objects.get_or_create(user=actor, unit_id=pk, role=roles.LEADER)[0]
