@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +25,8 @@ from giaoban.activities import tally
 from giaoban.activities.models import Activity
 from giaoban.activities.records import may_record, search_text, sync_dissemination
 from giaoban.activities.validation import FIELDS, ActivityError, Context, Problem, clean_row
-from giaoban.audit.registry import BulkWriter, JSONText
-from giaoban.core.bulkwrite import insert_values
+from giaoban.audit.registry import BulkWriter
+from giaoban.core.bulkwrite import insert_values, reserve_ids
 from giaoban.core.scope import VIEW, can
 from giaoban.units.models import Unit
 
@@ -154,11 +153,12 @@ def _units(rows, default):
 
 
 def _prefetch_received(rows, by_code, default, ctx):
-    """The received documents of every unit whose rows name a document, in a few queries
-    rather than one per unit."""
-    units = set()
+    """What the rows' sessions name, read for all their units at once (see
+    `validation.Documents.prefetch`) rather than unit by unit."""
+    units, values = set(), set()
     for raw in rows:
-        if raw.get("document") in (None, ""):
+        document = raw.get("document")
+        if document in (None, ""):
             continue
         value = raw.get("unit")
         if isinstance(value, Unit):
@@ -169,7 +169,12 @@ def _prefetch_received(rows, by_code, default, ctx):
                 units.add(found)
         elif default is not None:
             units.add(default)
-    ctx.documents.prefetch(units)
+        try:
+            values.add(document)
+        except TypeError:  # unhashable: the row's own check refuses it
+            pass
+    if units:
+        ctx.documents.prefetch(units, values)
 
 
 def _unit_of(raw, index, by_code, default):
@@ -232,123 +237,122 @@ def _check(user, rows, default, ctx, check_scope):
 # ---------------------------------------------------------------------------- write
 
 
-def _values(rows, user, ctx, is_demo, now):
-    """The activities' column values (in COLUMNS order), adapted for the driver."""
+def _rows(rows, ids, user, ctx, is_demo, now, days):
+    """The activities' rows as the driver takes them (the id, then COLUMNS), made as the
+    database asks for them; each row's date, as a date, is appended to `days`."""
     adapt_date = connection.ops.adapt_datefield_value
     stamp = connection.ops.adapt_datetimefield_value(now)
-    out = []
-    for row in rows:
+    demo = bool(is_demo)
+    label = ctx.documents.label
+    for row, pk in zip(rows, ids, strict=True):
         v, unit = row.values, row.unit
         document = v["document"]
-        label = ctx.documents.label(document, unit) if document is not None else ""
-        out.append(
-            [
-                unit.pk,
-                unit.path,
-                v["date"],
-                v["kind"].pk,
-                v["title"],
-                v["form"],
-                v["party_members"],
-                v["officers"],
-                v["others"],
-                v["notes"],
-                document,
-                user.pk,
-                stamp,
-                stamp,
-                bool(is_demo),
-                search_text(v["title"], v["notes"], label),
-            ]
-        )
-    return out, adapt_date
+        day = v["date"]
+        days.append(day)
+        yield [
+            pk,
+            unit.pk,
+            unit.path,
+            adapt_date(day),
+            v["kind"].pk,
+            v["title"],
+            v["form"],
+            v["party_members"],
+            v["officers"],
+            v["others"],
+            v["notes"],
+            document,
+            user.pk,
+            stamp,
+            stamp,
+            demo,
+            search_text(v["title"], v["notes"], "" if document is None else label(document, unit)),
+        ]
+
+
+# Positions in a written row (_rows): the id first, then COLUMNS.
+ID, UNIT, PATH, DATE, KIND, TITLE, FORM, MEMBERS, OFFICERS, OTHERS, NOTES, DOCUMENT, BY = range(13)
 
 
 @transaction.atomic
 def _write(user, rows, ctx, is_demo, message):
     now = timezone.now()
-    values, adapt_date = _values(rows, user, ctx, is_demo, now)
-    # Ids are read back as those above the highest before the insert, made by this user at
-    # this instant (executemany and COPY return none); a range scan on the primary key.
-    before = Activity.objects.aggregate(top=Max("pk"))["top"] or 0
-    fields = [Activity._meta.get_field(name) for name in COLUMNS]
-    insert_values(
+    # The ids are drawn first (executemany and COPY give none back): the audit entries are
+    # made with them while the activities are written, and nothing is read back.
+    ids = reserve_ids(Activity, len(rows))
+    deltas = tally.Deltas()
+    deltas.preload({row.unit.path for row in rows}, {row.unit.code: row.unit.pk for row in rows})
+    written, days = [], []
+
+    def kept(made):
+        for row in made:
+            written.append(row)
+            yield row
+
+    def meanwhile():
+        # Python only: on PostgreSQL the server is still writing the activities.
+        deltas.add_many(
+            (r[PATH], r[KIND], day, r[MEMBERS], r[OFFICERS], r[OTHERS])
+            for r, day in zip(written, days, strict=True)
+        )
+        return list(_audit_entries(written, days, now, is_demo))
+
+    entries = insert_values(
         Activity,
-        fields,
-        ([*r[:2], adapt_date(r[2]), *r[3:]] for r in values),
+        [Activity._meta.get_field(name) for name in ("id", *COLUMNS)],
+        kept(_rows(rows, ids, user, ctx, is_demo, now, days)),
         batch=BATCH,
         prepare=False,
+        meanwhile=meanwhile,
     )
-    ids = _ids(Activity.objects.filter(pk__gt=before, created_by=user, created_at=now))
-    if len(ids) != len(values):  # cannot happen unless the clock or the table is shared oddly
-        raise RuntimeError(f"bulk import read back {len(ids)} ids for {len(values)} rows")
-    _tally(values)
-    _audit(values, ids, now, is_demo, message)
-    pairs = {(r[10], r[0]) for r in values if r[10] is not None}
-    sync_dissemination(pairs)
-    return BulkResult(
-        created=len(ids),
-        ids=ids,
-        units=len({r[0] for r in values}),
-        sessions=sum(1 for r in values if r[10] is not None),
-    )
-
-
-def _ids(queryset):
-    """The primary keys of `queryset` in order, fetched by the cursor itself (the ORM's
-    row-by-row iteration cost more than the query for the ids of a large import)."""
-    sql, params = queryset.order_by("pk").values_list("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [pk for (pk,) in cursor.fetchall()]
-
-
-def _tally(values):
-    deltas = tally.Deltas()
-    deltas.preload({r[1] for r in values})
-    deltas.add_many((r[1], r[3], r[2], r[6], r[7], r[8]) for r in values)
     deltas.apply()
+    message = message or _("Nhập nhiều hoạt động (tệp Excel hoặc API)")
+    BulkWriter(at=now).write_json(Activity, "create", entries, message=message)
+    sessions = [(r[DOCUMENT], r[UNIT]) for r in written if r[DOCUMENT] is not None]
+    sync_dissemination(set(sessions))
+    return BulkResult(
+        created=len(ids), ids=ids, units=len({r[UNIT] for r in written}), sessions=len(sessions)
+    )
 
 
-def _audit(values, ids, now, is_demo, message):
+def _audit_entries(written, days, now, is_demo):
     """One "create" entry per activity, in the receivers' shape: its "after" is what
     `audit.registry.snapshot` gives of the activity (every field but the derived search
     text and the update time, see apps.py), key for key (tests/activities/test_bulk_speed)."""
-    writer = BulkWriter(at=now)
-    add = writer.add
-    stamp = DjangoJSONEncoder().default(now)
-    demo = bool(is_demo)
-    message = message or _("Nhập nhiều hoạt động (tệp Excel hoặc API)")
-    days = {}  # date → (ISO text, dd/mm/yyyy): a few hundred dates for thousands of rows
     # The snapshot as json.dumps writes it (ASCII, ", " and ": "), formatted directly: the
     # encoder's generic walk over each dict was the largest cost of the audit entries.
     text = json.encoder.encode_basestring_ascii
-    head = '{"id": %d, "unit_id": %d, "path": %s, "date": "%s", "kind_id": %d, "title": %s, '
-    tail = (
+    snapshot = (
+        '{"id": %d, "unit_id": %d, "path": %s, "date": "%s", "kind_id": %d, "title": %s, '
         '"form": %s, "party_members": %d, "officers": %d, "others": %d, "notes": %s, '
-        '"document_id": %s, "created_by_id": %s, "created_at": %s, "is_demo": %s}'
+        '"document_id": %s, "created_by_id": %s, "created_at": '
+        + text(DjangoJSONEncoder().default(now)).replace("%", "%%")
+        + ', "is_demo": '
+        + ("true" if is_demo else "false")
+        + "}"
     )
-    stamp, demo = text(stamp), "true" if demo else "false"
-    for r, pk in zip(values, ids, strict=True):
-        day = days.get(r[2])
-        if day is None:
-            day = days[r[2]] = (r[2].isoformat(), f"{r[2]:%d/%m/%Y}")
-        after = JSONText(
-            head % (pk, r[0], text(r[1]), day[0], r[3], text(r[4]))
-            + tail
-            % (
-                text(r[5]),
-                r[6],
-                r[7],
-                r[8],
-                text(r[9]),
-                "null" if r[10] is None else int(r[10]),
-                "null" if r[11] is None else int(r[11]),
-                stamp,
-                demo,
-            )
+    dates = {}  # date → (ISO text, dd/mm/yyyy): a few hundred dates for thousands of rows
+    paths = {}  # path → as JSON text: a few thousand units
+    for r, day in zip(written, days, strict=True):
+        shown = dates.get(day)
+        if shown is None:
+            shown = dates[day] = (day.isoformat(), f"{day:%d/%m/%Y}")
+        path = paths.get(r[PATH])
+        if path is None:
+            path = paths[r[PATH]] = text(r[PATH])
+        after = snapshot % (
+            r[ID],
+            r[UNIT],
+            path,
+            shown[0],
+            r[KIND],
+            text(r[TITLE]),
+            text(r[FORM]),
+            r[MEMBERS],
+            r[OFFICERS],
+            r[OTHERS],
+            text(r[NOTES]),
+            "null" if r[DOCUMENT] is None else int(r[DOCUMENT]),
+            "null" if r[BY] is None else int(r[BY]),
         )
-        add(Activity, pk, f"{day[1]} — {r[4]}", r[1], "create", None, after, message=message)
-        if len(writer.rows) >= BATCH:
-            writer.flush()
-    writer.flush()
+        yield r[ID], f"{shown[1]} — {r[TITLE]}", r[PATH], None, after

@@ -28,10 +28,12 @@ def check_scope(user, unit):
 
 
 def search_text(title, notes, document_label=""):
-    """The folded text the log searches (`core.text.fold`), word by word through a cache:
-    the words of titles and notes repeat, and the bulk path folds thousands of them."""
+    """The folded text the log searches (`core.text.fold`), word by word: the words of
+    titles and notes repeat (folded once, through a cache), and those in plain ASCII —
+    numbers, codes — are only lower-cased, which is all `fold` does to them."""
     text = " ".join(filter(None, [title, notes, document_label]))
-    return " ".join(w for w in map(_fold_word, text.split()) if w)
+    words = [w.lower() if w.isascii() else _fold_word(w) for w in text.split()]
+    return " ".join([w for w in words if w])
 
 
 @functools.lru_cache(maxsize=50_000)

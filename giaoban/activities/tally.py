@@ -125,11 +125,12 @@ class Deltas:
             ids = self._ids[path] = [found[c] for c in codes if c in found]
         return ids
 
-    def preload(self, path_list):
-        """Read the node ids of many paths at once (the bulk path)."""
+    def preload(self, path_list, known=None):
+        """Read the node ids of many paths at once (the bulk path); `known` ({code: id},
+        the units the caller has already read) are not asked again."""
         wanted = {p for p in path_list if p not in self._ids}
-        codes = {c for p in wanted for c in paths.codes(p)}
-        found = {}
+        found = dict(known or {})
+        codes = {c for p in wanted for c in paths.codes(p)} - found.keys()
         code_list = list(codes)
         for i in range(0, len(code_list), 900):
             chunk = code_list[i : i + 900]

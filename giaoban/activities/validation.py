@@ -242,7 +242,7 @@ class Kinds:
         else:
             text = str(value).strip()
             kind = self.by_key.get(text.lower()) or self.by_key.get(_folded(text))
-            if kind is None and text.isdigit():
+            if kind is None and text.isdecimal():
                 kind = self.by_id.get(int(text))
         if kind is None:
             raise FieldError(
@@ -253,20 +253,77 @@ class Kinds:
         return kind
 
 
+def _symbol_key(text):
+    """(the symbol as written, folded for matching, issue date or None) of a document named
+    by number and symbol, with "Số" before it or "(dd/mm/yyyy)" after it."""
+    text = nfc(text)
+    match = WITH_DATE.match(text)
+    day = None
+    if match:
+        text = match["symbol"]
+        try:
+            day = datetime.datetime.strptime(match["day"], "%d/%m/%Y").date()
+        except ValueError:
+            day = None
+    return text, fold(re.sub(r"^(số|so)\s*:?\s*", "", text.strip(), flags=re.IGNORECASE)), day
+
+
 class Documents:
-    """The documents units received, asked of the register once per unit or pair: a bulk
-    import prefetches the whole list of every unit whose rows name a document (one query
-    for many units); a single record asks only for the pair it names."""
+    """The documents units received, asked of the register as few times as a write needs:
+    a bulk import reads at once, for every unit whose rows name a document, the documents
+    those rows may mean (`prefetch`); a single record asks only for the pair it names; a
+    unit's whole list is read only when a symbol was not prefetched."""
 
     def __init__(self):
-        self._received = {}  # unit id → {document id: documents.Received}
+        self._received = {}  # unit id → {document id: documents.Received}: the whole list
+        self._some = {}  # unit id → ({document id: Received}, ids covered, symbols covered)
         self._pairs = {}  # (document id, unit id) → Document or None
         self._folded = {}  # symbol → folded (units share most of what they receive)
 
-    def prefetch(self, units):
-        missing = {u.pk for u in units} - set(self._received)
-        if missing:
-            self._received.update(documents.received_by(missing))
+    def prefetch(self, units, values=None):
+        """Read what the rows of a bulk import name. Without `values`, every unit's whole
+        list. With the rows' document values (ids, or numbers and symbols as typed): the
+        documents any of the units received that one of the values can mean — by id, or
+        by the folded symbol `by_symbol` compares — and which of the units received each;
+        the other documents of a commune (hundreds) are not read."""
+        if values is None:
+            missing = {u.pk for u in units} - set(self._received)
+            if missing:
+                self._received.update(documents.received_by(missing))
+            return
+        ids, symbols = set(), set()
+        for value in values:
+            if _blank(value):
+                continue
+            if hasattr(value, "pk"):
+                value = value.pk
+            if isinstance(value, str):
+                text = value.strip()
+                if text.isdecimal():
+                    ids.add(int(text))
+                else:
+                    symbols.add(_symbol_key(text)[1])
+            elif isinstance(value, int) and not isinstance(value, bool):
+                ids.add(value)
+        unit_ids = {u.pk for u in units} - set(self._received) - set(self._some)
+        if not unit_ids or not (ids or symbols):
+            return
+        meant = {
+            pk
+            for pk, symbol in documents.received_symbols(unit_ids).items()
+            if pk in ids or self._fold(symbol) in symbols
+        }
+        found = documents.received_by(unit_ids, meant)
+        covered = frozenset(ids | meant)
+        symbols = frozenset(symbols)
+        for unit_id in unit_ids:
+            self._some[unit_id] = (found[unit_id], covered, symbols)
+
+    def _fold(self, symbol):
+        key = self._folded.get(symbol)
+        if key is None:
+            key = self._folded[symbol] = fold(symbol)
+        return key
 
     def received(self, unit):
         if unit.pk not in self._received:
@@ -277,6 +334,9 @@ class Documents:
         whole = self._received.get(unit.pk)
         if whole is not None:
             return whole.get(document_id)
+        some = self._some.get(unit.pk)
+        if some is not None and document_id in some[1]:
+            return some[0].get(document_id)
         key = (document_id, unit.pk)
         if key not in self._pairs:
             self._pairs[key] = documents.received_document(document_id, unit)
@@ -293,27 +353,23 @@ class Documents:
         document = self.get(document_id, unit)
         return documents.label(document) if document else ""
 
+    def _candidates(self, wanted, unit):
+        """The documents the unit received whose symbol might fold to `wanted`: the
+        prefetched ones when `wanted` was prefetched for the unit, else its whole list."""
+        some = self._some.get(unit.pk)
+        if unit.pk not in self._received and some is not None and wanted in some[2]:
+            return some[0].items()
+        return self.received(unit).items()
+
     def by_symbol(self, text, unit):
         """The id of the document the unit received whose number and symbol is `text`
         ("15-NQ/ĐU", "Số 15-NQ/ĐU", or "15-NQ/ĐU (02/03/2026)" as the template lists it)."""
-        text = nfc(text)
-        match = WITH_DATE.match(text)
-        day = None
-        if match:
-            text = match["symbol"]
-            try:
-                day = datetime.datetime.strptime(match["day"], "%d/%m/%Y").date()
-            except ValueError:
-                day = None
-        wanted = fold(re.sub(r"^(số|so)\s*:?\s*", "", text.strip(), flags=re.IGNORECASE))
-        folded = self._folded
-        found = []
-        for pk, d in self.received(unit).items():
-            key = folded.get(d.symbol)
-            if key is None:
-                key = folded[d.symbol] = fold(d.symbol)
-            if key == wanted and (day is None or d.issue_date == day):
-                found.append(pk)
+        text, wanted, day = _symbol_key(text)
+        found = [
+            pk
+            for pk, d in self._candidates(wanted, unit)
+            if self._fold(d.symbol) == wanted and (day is None or d.issue_date == day)
+        ]
         if len(found) > 1:
             raise FieldError(
                 _("có %(n)s văn bản cùng số, ký hiệu “%(v)s”: ghi kèm ngày ban hành như trong mẫu.")
@@ -333,7 +389,7 @@ class Documents:
             value = value.pk
         if isinstance(value, str):
             text = value.strip()
-            value = int(text) if text.isdigit() else self.by_symbol(text, unit)
+            value = int(text) if text.isdecimal() else self.by_symbol(text, unit)
         if not isinstance(value, int) or isinstance(value, bool):
             raise FieldError(_("không đúng: chọn một văn bản đơn vị đã nhận."))
         if not self.is_recipient(value, unit):

@@ -16,6 +16,9 @@ def fold(value):
     """Lower-case, strip diacritics and map đ→d: "Thái Nguyên" → "thai nguyen"."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFD", str(value).translate(_EXTRA))
+    value = str(value)
+    if value.isascii():  # no diacritics nor đ to strip: the same result, without NFD
+        return " ".join(value.lower().split())
+    decomposed = unicodedata.normalize("NFD", value.translate(_EXTRA))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.lower().split())

@@ -14,7 +14,7 @@ its unit issued as evidence (`issued_by`, `issued_document`).
 import datetime
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from giaoban.documents import numbering, services
@@ -106,28 +106,50 @@ class Received(NamedTuple):
         return f"{self.symbol} — {self.subject}" if self.symbol else self.subject
 
 
-def received_by(unit_ids):
+def received_by(unit_ids, document_ids=None):
     """{unit id: {document id: Received}} of the issued documents each unit received, in
     one query per CHUNK units (for a label, a symbol to match and an issue date to check a
-    session against)."""
+    session against); only those among `document_ids` when given."""
     out = {pk: {} for pk in unit_ids}
     ids = sorted(out)
+    if document_ids is not None:
+        document_ids = sorted(document_ids)
+        if not document_ids:
+            return out
     for i in range(0, len(ids), CHUNK):
-        rows = (
-            Recipient.objects.filter(
-                unit_id__in=ids[i : i + CHUNK], document__status=Document.Status.ISSUED
-            )
-            .order_by("unit_id", "-document__issue_date", "-document_id")
-            .values_list(
-                "unit_id",
-                "document_id",
-                "document__symbol",
-                "document__subject",
-                "document__issue_date",
-            )
+        rows = Recipient.objects.filter(
+            unit_id__in=ids[i : i + CHUNK], document__status=Document.Status.ISSUED
+        )
+        if document_ids is not None:
+            rows = rows.filter(document_id__in=document_ids)
+        rows = rows.order_by("unit_id", "-document__issue_date", "-document_id").values_list(
+            "unit_id",
+            "document_id",
+            "document__symbol",
+            "document__subject",
+            "document__issue_date",
         )
         for unit_id, pk, symbol, subject, issue_date in rows:
             out[unit_id][pk] = Received(pk, symbol, subject, issue_date)
+    return out
+
+
+def received_symbols(unit_ids):
+    """{document id: number and symbol} of the issued documents any of `unit_ids` received,
+    each once: what a bulk import's sessions may name, to be matched before the documents
+    themselves are read (a commune receives hundreds; a file's sessions name a few)."""
+    out = {}
+    ids = sorted(unit_ids)
+    for i in range(0, len(ids), CHUNK):
+        rows = (
+            Document.objects.filter(
+                status=Document.Status.ISSUED, recipients__unit_id__in=ids[i : i + CHUNK]
+            )
+            .order_by()
+            .values_list("pk", "symbol")
+            .distinct()
+        )
+        out.update(rows)
     return out
 
 
@@ -195,6 +217,12 @@ def set_disseminations(values):
                     snapshot(recipient),
                 )
                 changed.append(recipient)
-        Recipient.objects.bulk_update(changed, ["disseminated_on", "sessions"], batch_size=500)
+        # One plain UPDATE a row (executemany): what bulk_update wrote, without compiling a
+        # CASE expression over every row (it was most of this function for 500 rows).
+        adapt = connection.ops.adapt_datefield_value
+        table = connection.ops.quote_name(Recipient._meta.db_table)
+        sql = f"UPDATE {table} SET disseminated_on = %s, sessions = %s WHERE id = %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(adapt(r.disseminated_on), r.sessions, r.pk) for r in changed])
         writer.flush()
     return len(changed)
