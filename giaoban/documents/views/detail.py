@@ -145,14 +145,21 @@ def links_of(user, document):
         link.target.is_visible = link.target_id in seen
         link.target.link = link
         groups.setdefault(FORWARD[link.kind], []).append(link.target)
-    incoming = (
+    incoming = list(
         document.links_in.filter(source__status__in=ISSUED_STATES)
-        .filter(source__in=visible_documents(user))
         .select_related("source__kind", "source__unit")
         .order_by("kind", "source__path", "source__issue_date")
     )
+    # Which of these few sources the viewer may open, asked of them alone: as a subquery
+    # (`source__in=visible_documents(user)`) the database listed every document the viewer
+    # may open — all 50,000 for the ministry — to keep a few dozen.
+    opened = set(
+        visible_documents(user)
+        .filter(pk__in=[link.source_id for link in incoming])
+        .values_list("pk", flat=True)
+    )
     implementing = 0
-    for link in incoming:
+    for link in (link for link in incoming if link.source_id in opened):
         link.source.is_visible = True
         if link.kind == L.IMPLEMENTS:
             implementing += 1
@@ -553,10 +560,14 @@ def chain(request, pk):
         link.plan_css = obligations.STATUS_CSS.get(link.plan_status, "")
     up = [
         link.target
-        for link in document.links_out.filter(kind=L.IMPLEMENTS)
-        .filter(target__in=visible_documents(request.user))
-        .select_related("target")
+        for link in document.links_out.filter(kind=L.IMPLEMENTS).select_related("target")
     ]
+    opened = set(  # asked of these few, not as a subquery over every document (links_of)
+        visible_documents(request.user)
+        .filter(pk__in=[target.pk for target in up])
+        .values_list("pk", flat=True)
+    )
+    up = [target for target in up if target.pk in opened]
     context = {
         "document": document,
         "tab": "chain",
