@@ -7,7 +7,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Nhật ký hoạt động")
 
     def ready(self):
-        from giaoban.activities import panels, sections
+        from giaoban.activities import indicators, panels, sections
         from giaoban.activities.models import Activity, ActivityFile, ActivityKind, ActivityTally
         from giaoban.audit.registry import exempt, register
         from giaoban.core import registry
@@ -34,3 +34,4 @@ class ActivitiesConfig(AppConfig):
         )
         registry.dashboard.register(panels.dashboard_panel)
         registry.report_sections.register(sections.section, order=20)
+        indicators.register()

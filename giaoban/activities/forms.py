@@ -286,11 +286,28 @@ class LogFilterForm(PeriodMixin, forms.Form):
             widget=forms.TextInput(attrs={"type": "search", "placeholder": _("ví dụ: quan triet")}),
         )
 
+        # Several kinds at once, comma-separated codes: the link from a report's indicator
+        # computed from the log (a count of activities of these kinds) lands here.
+        self.fields["kinds"] = forms.CharField(
+            required=False, max_length=400, widget=forms.HiddenInput
+        )
+
     def clean_q(self):
         value = self.cleaned_data.get("q") or ""
         if "\x00" in value:
             raise ValidationError(_("không được chứa ký tự rỗng (NUL)."))
         return value
+
+    def clean_kinds(self):
+        codes = [c.strip() for c in (self.cleaned_data.get("kinds") or "").split(",") if c.strip()]
+        known = dict(ActivityKind.objects.filter(code__in=codes).values_list("code", "name"))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            # A hidden field: its error is shown above the filters.
+            self.add_error(None, _("Không có loại hoạt động mã “%(code)s”.") % {"code": unknown[0]})
+            return []
+        self.kind_names = [known[c] for c in codes]
+        return codes
 
 
 class TotalsForm(PeriodMixin, forms.Form):

@@ -21,6 +21,10 @@ domain app therefore never means editing the shell: registering is all it takes.
 - `dashboard` — a function `panel(request, node, start, end) -> html or None`: a panel of
   that app's figures for a unit's subtree over a period (the activity log's totals per
   kind), shown on the unit's dashboard below the report's figures.
+- `indicator_sources` — `IndicatorSource`: records a report form's indicator may be
+  computed from (chỉ tiêu tính từ hồ sơ) — the activity log's count or participants of
+  activities of given kinds, the register's documents received or disseminated on time,
+  the conferences' tasks done. The reports app reads them by key and never knows the apps.
 """
 
 from collections.abc import Callable
@@ -100,9 +104,59 @@ class ReportSection:
         }
 
 
+@dataclass(frozen=True)
+class SourceParam:
+    """One parameter of an indicator source, as the form editor asks it: a choice among
+    `choices()` — [(value, label)], read when asked, since kinds are data — of one value,
+    or of several (`multiple`)."""
+
+    key: str
+    label: str
+    choices: Callable
+    multiple: bool = True
+    help_text: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorSource:
+    """Records an indicator may be computed from, registered by the app that keeps them.
+
+    - `compute(unit_ids, start, end, params) -> {unit id: number}`: for each unit, its OWN
+      records dated from `start` to `end` inclusive — never its subtree: each unit reports
+      its own figures and the roll-up adds the subtree up. A unit with none may be absent.
+      One call serves every unit asked (a batch), in a few queries.
+    - `link(unit, start, end, params) -> url`: the page listing the records behind a value.
+    - `params`: the `SourceParam`s the value depends on; `params` passed to compute and
+      link map each key to a list of values (a one-value parameter too).
+    """
+
+    key: str
+    label: str
+    group: str  # the records, in words: "Nhật ký hoạt động"
+    compute: Callable
+    link: Callable
+    params: tuple = ()
+    order: int = 50
+
+
+class SourceRegistry(Registry):
+    """Indicator sources by key; registering a key again replaces the earlier source."""
+
+    def register(self, item=None, *, order=None):
+        def add(source):
+            self._items = [(o, s) for o, s in self._items if s.key != source.key]
+            return Registry.register(self, source, order=order)
+
+        return add if item is None else add(item)
+
+    def get(self, key):
+        return next((s for s in self if s.key == key), None)
+
+
 nav = Registry("nav")
 due = Registry("due")
 report_sections = Registry("report_sections")
 demo = Registry("demo", discover="demo")
 jobs = Registry("jobs")
 dashboard = Registry("dashboard")
+indicator_sources = SourceRegistry("indicator_sources")

@@ -9,7 +9,7 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from giaoban.audit.registry import exempt, register
         from giaoban.core import registry
-        from giaoban.documents import due, reminders, sections
+        from giaoban.documents import due, indicators, reminders, sections
         from giaoban.documents.models import (
             Attachment,
             Document,
@@ -36,6 +36,7 @@ class DocumentsConfig(AppConfig):
         registry.due.register(due.contribution)
         registry.jobs.register(reminders.schedule)
         registry.report_sections.register(sections.section, order=10)
+        indicators.register()
         registry.nav.register(
             registry.NavEntry(
                 key="documents",

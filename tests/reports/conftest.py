@@ -43,3 +43,30 @@ GOOD = {
     "VH08": 80,
 }
 TEXTS = {"KQ": "Tổ chức quán triệt đầy đủ (số liệu thử nghiệm).", "PH": "Tiếp tục triển khai."}
+
+
+@pytest.fixture
+def computed_form(form):
+    """The demo form with its dissemination figures (GD01, GD02) computed from the
+    activity log, as the demo's loader makes it."""
+    from giaoban.reports.demo_form import ensure_computed
+
+    return ensure_computed(form)
+
+
+def record_session(user, unit, day, kind="quan-triet", members=10, officers=5, others=3):
+    """An activity of `unit` in the activity log, through its service."""
+    from giaoban.activities import services
+
+    return services.record(
+        user,
+        unit,
+        date=day,
+        kind=kind,
+        title="Hội nghị quán triệt nghị quyết (số liệu thử nghiệm)",
+        form="direct",
+        party_members=members,
+        officers=officers,
+        others=others,
+        notes="",
+    )

@@ -70,6 +70,8 @@ def log_queryset(user, unit, data):
         rows = rows.filter(unit=unit)
     if data.get("kind"):
         rows = rows.filter(kind__code=data["kind"])
+    if data.get("kinds"):
+        rows = rows.filter(kind__code__in=data["kinds"])
     if data.get("document"):
         rows = rows.filter(document_id=data["document"])
     window = data.get("window_days")
@@ -90,6 +92,8 @@ def describe(unit, data, kinds):
         )
     if data.get("kind"):
         parts.append(kinds.get(data["kind"], data["kind"]))
+    if data.get("kinds"):
+        parts.append(", ".join(kinds.get(code, code) for code in data["kinds"]))
     if data.get("q"):
         parts.append(_("tìm “%(q)s”") % {"q": data["q"]})
     return _("Phạm vi: %(parts)s.") % {"parts": "; ".join(str(p) for p in parts)}

@@ -31,7 +31,7 @@ from giaoban.core import roles
 from giaoban.core.paths import ancestor_paths
 from giaoban.core.scope import APPROVE, CHANGE, VIEW, can, may, scope_q
 from giaoban.core.text import fold
-from giaoban.documents import obligations, services
+from giaoban.documents import indicators, obligations, services
 from giaoban.documents.models import (
     BODY_CHOICES,
     Document,
@@ -39,7 +39,7 @@ from giaoban.documents.models import (
     DocumentLink,
     Recipient,
 )
-from giaoban.units.forms import UnitCodeField
+from giaoban.units.forms import DateInput, UnitCodeField
 from giaoban.units.models import Unit
 
 S = Document.Status
@@ -209,12 +209,32 @@ OWES_CHOICES = [
 ]
 
 
+BY_CHOICES = [
+    (indicators.RECEIVED, _("Ngày nhận văn bản")),
+    (indicators.ON_TIME, _("Ngày quán triệt — chỉ văn bản quán triệt đúng hạn")),
+]
+
+
 class IncomingForm(FilterForm):
     owes = forms.ChoiceField(
         label=_("Việc đơn vị phải làm"),
         required=False,
         choices=OWES_CHOICES,
         error_messages=CHOICE_ERROR,
+    )
+    # A window of days: what a report's indicator computed from the register counts (its
+    # link lands here with by, start and end).
+    by = forms.ChoiceField(
+        label=_("Khoảng ngày tính theo"),
+        required=False,
+        choices=BY_CHOICES,
+        error_messages=CHOICE_ERROR,
+    )
+    start = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=DateInput(), input_formats=["%d/%m/%Y"]
+    )
+    end = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=DateInput(), input_formats=["%d/%m/%Y"]
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -223,6 +243,32 @@ class IncomingForm(FilterForm):
             "unit": unit_field(user, _("Đơn vị nhận"), _("Đơn vị của đồng chí hoặc cấp dưới.")),
             **self.fields,
         }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        for name in ("start", "end"):
+            day = data.get(name)
+            if day and not 1901 <= day.year <= 2998:
+                self.add_error(name, _("năm phải từ 1901 đến 2998."))
+        if start and end and start > end:
+            self.add_error("end", _("không được trước ngày “Từ ngày”."))
+        return data
+
+    def apply(self, queryset, prefix=""):
+        queryset = super().apply(queryset, prefix)
+        data = self.cleaned_data
+        start, end = data.get("start"), data.get("end")
+        if data.get("by") == indicators.ON_TIME:
+            queryset = queryset.filter(indicators.disseminated_on_time_q())
+            if start:
+                queryset = queryset.filter(disseminated_on__gte=start)
+            if end:
+                queryset = queryset.filter(disseminated_on__lte=end)
+        elif start or end:
+            first, last = start or datetime.date(1901, 1, 1), end or datetime.date(2998, 12, 31)
+            queryset = queryset.filter(indicators.received_between(first, last))
+        return queryset
 
 
 def status_choices():
