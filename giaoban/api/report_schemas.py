@@ -66,6 +66,33 @@ class EventOut(Schema):
     reason: str
 
 
+class SourceOut(Schema):
+    key: str = Field(description="Mã nguồn số liệu, ví dụ activities.count.")
+    label: str = Field(description="Tên nguồn số liệu.")
+    group: str = Field(description="Hồ sơ: Nhật ký hoạt động, Sổ văn bản, …")
+    params: dict[str, list[str]] = Field(
+        description='Tham số của nguồn, ví dụ {"kinds": ["quan-triet"]}.'
+    )
+
+
+class ComputedOut(Schema):
+    source: SourceOut
+    description: str = Field(description="Quy tắc tính bằng lời.")
+    records_url: str = Field(description="Trang liệt kê các hồ sơ đứng sau số liệu.")
+    records_value: Number = Field(
+        description="Số tính từ hồ sơ của chính đơn vị trong kỳ, ngay lúc đọc."
+    )
+    submitted_records_value: Number | None = Field(
+        description="Số tính từ hồ sơ lúc gửi (số đã chốt); null khi báo cáo đang soạn "
+        "hoặc số liệu lịch sử nhập trực tiếp."
+    )
+    overridden: bool = Field(description="Đơn vị sửa số liệu tự tính (có lý do).")
+    override_reason: str = Field(description="Lý do sửa ('' nếu không sửa).")
+    changed_since_submission: bool = Field(
+        description="Đã gửi, và hồ sơ nay cho số khác số đã chốt lúc gửi."
+    )
+
+
 class ReportOut(Schema):
     form: FormRef
     period: PeriodOut
@@ -83,7 +110,14 @@ class ReportOut(Schema):
     decided_at: datetime.datetime | None = Field(description="Lần chấp nhận/trả lại gần nhất.")
     updated_at: datetime.datetime
     is_demo: bool = Field(description="Số liệu minh họa, không phải số liệu thật.")
-    values: dict[str, Number] = Field(description="Mã chỉ tiêu → số liệu (chỉ ô đã nhập).")
+    values: dict[str, Number] = Field(
+        description="Mã chỉ tiêu → số liệu (chỉ ô đã nhập; chỉ tiêu tự tính của báo cáo đang "
+        "soạn: số tính từ hồ sơ lúc đọc, hoặc số đơn vị sửa)."
+    )
+    computed: dict[str, ComputedOut] = Field(
+        description="Mã chỉ tiêu tính tự động từ hồ sơ → nguồn, số theo hồ sơ, sửa tay và lý do, "
+        "hồ sơ có thay đổi sau khi gửi không."
+    )
     texts: dict[str, str] = Field(description="Mã phần thuyết minh → nội dung.")
     problems: list[ProblemOut] = Field(description="Kết quả kiểm tra theo quy tắc của mẫu.")
     events: list[EventOut] = Field(description="Lịch sử chuyển trạng thái.")
@@ -101,6 +135,14 @@ TEXTS_SCHEMA = {
 }
 
 
+REASONS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+    "description": "Mã chỉ tiêu tính tự động từ hồ sơ → lý do sửa số liệu (bắt buộc khi số gửi "
+    "lên khác số tính từ hồ sơ).",
+}
+
+
 class BulkItemIn(Schema):
     # Any type gets through to the endpoint and the form's own parser, so that a wrong one
     # is an error of this item (with its index and unit), not a bare schema error.
@@ -109,6 +151,7 @@ class BulkItemIn(Schema):
     )
     values: Annotated[dict[str, Any], WithJsonSchema(VALUES_SCHEMA)] = Field(default_factory=dict)
     texts: Annotated[dict[str, Any], WithJsonSchema(TEXTS_SCHEMA)] = Field(default_factory=dict)
+    reasons: Annotated[dict[str, Any], WithJsonSchema(REASONS_SCHEMA)] = Field(default_factory=dict)
 
 
 class BulkIn(Schema):

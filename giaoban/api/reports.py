@@ -37,7 +37,7 @@ from giaoban.api.report_schemas import (
 from giaoban.api.schemas import ErrorOut, UnitCode, ValidationErrorOut
 from giaoban.api.units import CODE_PARAM, get_visible_unit, unit_ref
 from giaoban.core import periods, roles, scope
-from giaoban.reports import bulk, rollup, services, versioning, workflow
+from giaoban.reports import bulk, computed, rollup, services, versioning, workflow
 from giaoban.reports.models import Report, ReportForm
 from giaoban.reports.workflow import WorkflowError
 from giaoban.units.models import Unit
@@ -233,7 +233,11 @@ def _screen(items, user):
                         _("phần thuyết minh “%(code)s” phải là một chuỗi ký tự.") % {"code": key},
                     )
                 )
-        passed.append({"unit": code, "values": item.values, "texts": texts})
+        reasons = {k: r for k, r in item.reasons.items() if r is None or isinstance(r, str)}
+        for key in item.reasons.keys() - reasons.keys():
+            message = _("lý do sửa số liệu tự tính “%(code)s” phải là một chuỗi ký tự.")
+            problems.append(_item_error(index, code, key, message % {"code": key}))
+        passed.append({"unit": code, "values": item.values, "texts": texts, "reasons": reasons})
         positions.append(index)
     return problems, passed, positions
 
@@ -281,6 +285,10 @@ def report_values(
       liệt kê mọi lỗi với `index` (vị trí mục), `unit` và `field` (mã chỉ tiêu). Lỗi gồm cả
       đơn vị ngoài phạm vi nhập liệu của đồng chí và báo cáo đã gửi/đã chấp nhận (không ghi
       đè được: cấp trên trả lại hoặc mở lại trước).
+    - Chỉ tiêu tính tự động từ hồ sơ (nhật ký hoạt động, sổ văn bản, nhiệm vụ): số gửi lên
+      bằng số tính từ hồ sơ, hoặc null, thì theo hồ sơ; số khác là **sửa số liệu** và phải
+      kèm lý do trong `reasons` (mã chỉ tiêu → lý do), nếu không là lỗi 422. Số liệu lịch sử
+      (`accept_history`) được ghi nguyên như gửi.
     - Cảnh báo theo quy tắc của mẫu không chặn việc ghi; chúng có trong `warnings`.
     - `dry_run: true`: kiểm tra đầy đủ và trả về kết quả như thật, nhưng không ghi gì.
     - Tối đa 5.000 mục và 10 MB mỗi yêu cầu.
@@ -354,8 +362,9 @@ def _report_out(report):
         .prefetch_related("events__actor")
         .get(pk=report.pk)
     )
-    values, texts = workflow.typed_entries(report)
+    values, texts = workflow.current_entries(report)
     problems = workflow.validate(report)
+    states = computed.report_states(report)
     return {
         "form": _form_ref(report.form),
         "period": _period_out(report.period),
@@ -371,7 +380,8 @@ def _report_out(report):
         "decided_at": report.decided_at,
         "updated_at": report.updated_at,
         "is_demo": report.is_demo,
-        "values": {code: number(v) for code, v in sorted(values.items())},
+        "values": {code: number(v) for code, v in sorted(values.items()) if v is not None},
+        "computed": {code: _computed_out(state) for code, state in sorted(states.items())},
         "texts": texts,
         "problems": [
             {"field": p.field, "message": p.message, "severity": p.severity} for p in problems
@@ -387,6 +397,13 @@ def _report_out(report):
             for e in report.events.all()
         ],
     }
+
+
+def _computed_out(state):
+    out = state.as_dict()
+    for key in ("records_value", "submitted_records_value"):
+        out[key] = number(out[key])
+    return out
 
 
 def _get_report(request, form_code, period_key, code):

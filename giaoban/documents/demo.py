@@ -184,8 +184,8 @@ def load_demo_documents(ctx):
     load(ctx, log=ctx.log)
 
 
-# After the reports' demo, before the activity log's (whose sessions need these documents),
-# whichever module is imported first.
+# Before the activity log's (whose sessions need these documents) and the reports' (whose
+# current figures are computed from those sessions), whichever module is imported first.
 DEMO_ORDER = 100
 registry.demo.register(load_demo_documents, order=DEMO_ORDER)
 

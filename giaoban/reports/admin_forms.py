@@ -12,8 +12,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from giaoban.core import registry
 from giaoban.core.formatting import MINUS, format_number
-from giaoban.reports import versioning
+from giaoban.reports import computed, versioning
 from giaoban.reports.models import (
     Indicator,
     NarrativeField,
@@ -214,7 +215,31 @@ class _CodedItemForm(VersionNoteMixin, forms.ModelForm):
         return order
 
 
+PARAM_PREFIX = "param_"
+
+
+def source_choices():
+    """("", Nhập tay) then the registered sources, grouped by the records they read."""
+    groups = {}
+    for source in registry.indicator_sources:
+        groups.setdefault(str(source.group), []).append((source.key, source.label))
+    return [("", _("Nhập tay (cán bộ nhập số liệu)")), *groups.items()]
+
+
+def source_params():
+    """{param key: (SourceParam, [source keys taking it])}, in the sources' order."""
+    out = {}
+    for source in registry.indicator_sources:
+        for param in source.params:
+            out.setdefault(param.key, (param, []))[1].append(source.key)
+    return out
+
+
 class IndicatorForm(_CodedItemForm):
+    """An indicator: typed in, or computed from a source of records and its parameters
+    (reports/computed.py); a source or a parameter value that does not exist is refused
+    naming the field."""
+
     code_label = _lazy("Mã chỉ tiêu")
 
     class Meta:
@@ -228,8 +253,65 @@ class IndicatorForm(_CodedItemForm):
             "aggregation",
             "is_main",
             "order",
+            "source",
         ]
         labels = {"order": _lazy("Thứ tự")}
+
+    # Saved with the Meta fields (the view copies both from cleaned_data): built by clean()
+    # from the parameters' boxes, not a field of its own.
+    extra_fields = ("source_params",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = forms.ChoiceField(
+            label=_("Cách lấy số liệu"),
+            required=False,
+            choices=source_choices(),
+            help_text=_(
+                "Tự tính: số liệu lấy từ hồ sơ của chính đơn vị trong kỳ báo cáo (không gồm "
+                "đơn vị cấp dưới — phần tổng hợp cộng lên); cán bộ chỉ xem lại, muốn sửa phải "
+                "ghi lý do."
+            ),
+            error_messages={"invalid_choice": _("không có nguồn số liệu “%(value)s”.")},
+        )
+        current = self.instance.source_params or {}
+        self.param_fields = []
+        for key, (param, sources) in source_params().items():
+            name = PARAM_PREFIX + key
+            self.fields[name] = forms.MultipleChoiceField(
+                label=param.label,
+                required=False,
+                choices=param.choices(),
+                initial=current.get(key, []),
+                widget=forms.CheckboxSelectMultiple(attrs={"data-sources": " ".join(sources)}),
+                help_text=param.help_text,
+                error_messages={"invalid_choice": _("không có “%(value)s” để chọn.")},
+            )
+            self.param_fields.append((name, sources))
+
+    def param_boxes(self):
+        """[(bound field, "source keys")] for the template's fieldset."""
+        return [(self[name], " ".join(sources)) for name, sources in self.param_fields]
+
+    def clean(self):
+        data = super().clean()
+        key = data.get("source") or ""
+        data["source"], data["source_params"] = key, {}
+        if not key or "source" in self.errors:
+            return data
+        source = registry.indicator_sources.get(key)
+        raw = {
+            param.key: data.get(PARAM_PREFIX + param.key) or []
+            for param in source.params
+            if PARAM_PREFIX + param.key not in self.errors
+        }
+        params, problems = computed.clean_params(source, raw)
+        for param_key, message in problems.items():
+            name = PARAM_PREFIX + param_key
+            if name not in self.errors:
+                self.add_error(name if name in self.fields else "source", message)
+        data["source_params"] = params
+        return data
 
 
 class NarrativeForm(_CodedItemForm):

@@ -13,7 +13,9 @@ class ReportsConfig(AppConfig):
         from giaoban.reports.demo_data import load_demo_reports
 
         register_audit()
-        registry.demo.register(load_demo_reports)
+        # After the activity log's demo (110): the current period's dissemination figures
+        # are computed from its sessions, and submissions freeze them.
+        registry.demo.register(load_demo_reports, order=120)
         registry.due.register(due.contribution)
         registry.jobs.register(reminders.schedule)
         registry.nav.register(

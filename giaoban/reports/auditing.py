@@ -25,29 +25,37 @@ from giaoban.reports.models import (
     ValidationRule,
 )
 
-VALUES, TEXTS = "values.", "texts."
+VALUES, TEXTS, REASONS = "values.", "texts.", "reasons."
 
 
 def _number(value):
     return None if value is None else format(value.normalize(), "f")
 
 
-def entries_snapshot(values, texts):
-    """{"values.<code>": "4", "texts.<code>": "…"} of figures (Decimals) and texts."""
+def entries_snapshot(values, texts, reasons=None):
+    """{"values.<code>": "4", "texts.<code>": "…", "reasons.<code>": "…"} of figures
+    (Decimals), texts, and the reasons of figures that override a computed value."""
     out = {f"{VALUES}{code}": _number(value) for code, value in values.items()}
     out.update({f"{TEXTS}{code}": text for code, text in texts.items()})
+    out.update({f"{REASONS}{code}": text for code, text in (reasons or {}).items() if text})
     return out
 
 
 def report_entries(report):
-    values = dict(report.values.values_list("indicator__code", "value"))
+    values, reasons = {}, {}
+    for code, value, reason in report.values.values_list(
+        "indicator__code", "value", "override_reason"
+    ):
+        values[code] = value
+        reasons[code] = reason
     texts = dict(report.texts.values_list("field__code", "text"))
-    return entries_snapshot(values, texts)
+    return entries_snapshot(values, texts, reasons)
 
 
 def entry_labels(keys):
     """What a reader calls each flat key: the indicator's or the narrative's own name."""
     codes = {k[len(VALUES) :] for k in keys if k.startswith(VALUES)}
+    codes |= {k[len(REASONS) :] for k in keys if k.startswith(REASONS)}
     fields = {k[len(TEXTS) :] for k in keys if k.startswith(TEXTS)}
     # The newest version's wording: codes keep their meaning from version to version.
     names = dict(
@@ -69,6 +77,9 @@ def entry_labels(keys):
         elif key.startswith(TEXTS):
             code = key[len(TEXTS) :]
             out[key] = _("Thuyết minh: %(title)s") % {"title": titles.get(code, code)}
+        elif key.startswith(REASONS):
+            code = key[len(REASONS) :]
+            out[key] = _("Lý do sửa số liệu tự tính của chỉ tiêu %(code)s") % {"code": code}
     return out
 
 

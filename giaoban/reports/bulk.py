@@ -18,7 +18,7 @@ from giaoban.audit.registry import BulkWriter
 from giaoban.core import roles, scope
 from giaoban.core.bulkwrite import insert_rows, insert_values
 from giaoban.core.text import nfc
-from giaoban.reports import buckets, rollup
+from giaoban.reports import buckets, computed, rollup
 from giaoban.reports.auditing import entries_snapshot
 from giaoban.reports.models import Report, ReportEvent, ReportText, ReportValue
 from giaoban.reports.validation import MAX_TEXT_CHARS, NumberError, parse_number
@@ -67,6 +67,9 @@ class Batch:
     existing: dict  # unit id → Report
     old_values: dict  # report id → {code: Decimal}
     old_texts: dict  # report id → {code: text}
+    old_rows: dict  # report id → {code: computed.StoredValue} of computed indicators
+    pairs: list  # [(indicator, source)] computed from the records
+    now: dict = field(default_factory=dict)  # unit id → {computed code: the records' value}
 
 
 @dataclass
@@ -79,6 +82,9 @@ class Item:
     report: object = None
     values: dict = field(default_factory=dict)
     texts: dict = field(default_factory=dict)
+    reasons: dict = field(default_factory=dict)  # code → reason of an override (raw, then clean)
+    overrides: dict = field(default_factory=dict)  # computed code → (value, reason) or None
+    computed: dict = field(default_factory=dict)  # computed code → the records' value stored
     problems: list = field(default_factory=list)  # ItemProblems of reading it
     duplicate: bool = False
     new: bool = False
@@ -101,6 +107,7 @@ def import_values(
         raise BulkError([ItemProblem(-1, "", "", message)])
     batch = load(form, period_key, items)
     parsed = parse(batch, items)
+    read_overrides(batch, parsed, accept_history)
     passed, problems = check(batch, parsed, user, accept_history, check_scope)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -123,11 +130,15 @@ def load(form, period_key, items):
         r.unit_id: r
         for r in Report.objects.filter(form=form, period_key=period.key, unit__code__in=lookup)
     }
-    old_values, old_texts = defaultdict(dict), defaultdict(dict)
-    for rid, code, value in ReportValue.objects.filter(report__in=existing.values()).values_list(
-        "report_id", "indicator__code", "value"
-    ):
+    pairs = computed.computed_of(version.indicators.all())
+    computed_codes = {ind.code for ind, _source in pairs}
+    old_values, old_texts, old_rows = defaultdict(dict), defaultdict(dict), defaultdict(dict)
+    for rid, code, value, records, reason in ReportValue.objects.filter(
+        report__in=existing.values()
+    ).values_list("report_id", "indicator__code", "value", "computed", "override_reason"):
         old_values[rid][code] = value
+        if code in computed_codes:
+            old_rows[rid][code] = computed.StoredValue(value, records, reason)
     for rid, code, text in ReportText.objects.filter(report__in=existing.values()).values_list(
         "report_id", "field__code", "text"
     ):
@@ -143,6 +154,8 @@ def load(form, period_key, items):
         existing=existing,
         old_values=old_values,
         old_texts=old_texts,
+        old_rows=old_rows,
+        pairs=pairs,
     )
 
 
@@ -167,6 +180,8 @@ def parse(batch, items):
             item.report = batch.existing.get(item.unit.pk)
             _parse_values(batch, item, raw.get("values") or {})
             _parse_texts(batch, item, raw.get("texts") or {})
+            reasons = raw.get("reasons") or {}
+            item.reasons = {str(c).strip().upper(): r for c, r in dict(reasons).items()}
         out.append(item)
     return out
 
@@ -201,6 +216,44 @@ def _parse_texts(batch, item, raw_texts):
             item.problem(ncode, message)
         else:
             item.texts[ncode] = text
+
+
+def read_overrides(batch, parsed, accept_history):
+    """Figures sent for indicators computed from the records.
+
+    Never a silent overwrite: a figure equal to the records' value now, or blank, follows
+    the records; a different one is an override and needs a reason (`reasons`, as the
+    fill-in page asks), else it is an error naming the unit and the indicator. Accepted
+    history is stored as given: past figures from before the records, marked HISTORY."""
+    if not batch.pairs:
+        return
+    if accept_history:
+        for item in parsed:
+            for ind, _source in batch.pairs:
+                if item.values.get(ind.code) is not None:
+                    item.reasons[ind.code] = str(computed.HISTORY)
+                    item.computed[ind.code] = None
+        return
+    units = [item.unit.pk for item in parsed if item.unit is not None]
+    start, end = batch.period.start, batch.period.end
+    batch.now = computed.live(batch.pairs, units, start, end)
+    for item in parsed:
+        if item.unit is None:
+            continue
+        now = batch.now[item.unit.pk]
+        for ind, _source in batch.pairs:
+            if ind.code not in item.values:
+                continue
+            value = item.values.pop(ind.code)
+            reason, why = computed.clean_reason(item.reasons.get(ind.code))
+            if why:
+                item.problem(ind.code, f"{ind.name} ({ind.code}): {why}")
+            elif value is None or (not reason and value == now[ind.code]):
+                item.overrides[ind.code] = None
+            elif reason:
+                item.overrides[ind.code] = (value, reason)
+            else:
+                item.problem(ind.code, computed.override_problem(ind, now[ind.code]))
 
 
 # ---------------------------------------------------------------------------- check
@@ -267,6 +320,8 @@ def write(batch, items, user, accept_history, is_demo, warnings):
     for item in items:
         item.new = item.report is None
         item.report = item.report or created[item.unit.pk]
+        if batch.pairs and not accept_history:
+            _fill_computed(batch, item)
     _replace_entries(batch, items)
     values_written = _insert_values(batch, items)
     if accept_history:
@@ -280,6 +335,17 @@ def write(batch, items, user, accept_history, is_demo, warnings):
     _tally(batch, items, status, accept_history, now)
     _audit(batch, items, accept_history, now)
     return BulkResult(len(created), len(items) - len(created), values_written, warnings)
+
+
+def _fill_computed(batch, item):
+    """A save stores the records' values now (or the override) of the computed indicators:
+    those that change join the item's figures."""
+    rows = {} if item.new else batch.old_rows.get(item.report.pk, {})
+    wanted = computed.rows_to_store(batch.pairs, batch.now[item.unit.pk], rows, item.overrides)
+    for code, (value, records, reason) in wanted.items():
+        row = rows.get(code)
+        if row is None or (row.value, row.computed, row.reason) != (value, records, reason):
+            item.values[code], item.computed[code], item.reasons[code] = value, records, reason
 
 
 def _create_reports(batch, items, status, is_demo, decided_at):
@@ -335,9 +401,11 @@ def _insert_values(batch, items):
             for code, value in item.values.items():
                 if value is not None:
                     written += 1
-                    yield (item.report.pk, ind_ids[code], value)
+                    reason = item.reasons.get(code, "") if code in item.computed else ""
+                    yield (item.report.pk, ind_ids[code], value, item.computed.get(code), reason)
 
-    fields = [ReportValue._meta.get_field(n) for n in ("report", "indicator", "value")]
+    names = ("report", "indicator", "value", "computed", "override_reason")
+    fields = [ReportValue._meta.get_field(n) for n in names]
     insert_values(ReportValue, fields, rows(), prepare=False)
     insert_values(
         ReportText,
@@ -372,19 +440,27 @@ def _audit(batch, items, accept_history, now):
         report = item.report
         if item.new:
             before = None
-            after = {"status": report.status, **entries_snapshot(item.values, item.texts)}
+            reasons = {c: item.reasons.get(c, "") for c in item.computed}
+            after = {"status": report.status, **entries_snapshot(item.values, item.texts, reasons)}
         else:
             old_values = batch.old_values.get(report.pk, {})
             old_texts = batch.old_texts.get(report.pk, {})
+            old_reasons = {c: r.reason for c, r in batch.old_rows.get(report.pk, {}).items()}
             changed_values = {c: v for c, v in item.values.items() if old_values.get(c) != v}
             changed_texts = {c: t for c, t in item.texts.items() if old_texts.get(c, "") != t}
-            if not (changed_values or changed_texts):
+            changed_reasons = {
+                c: item.reasons.get(c, "")
+                for c in item.computed
+                if old_reasons.get(c, "") != item.reasons.get(c, "")
+            }
+            if not (changed_values or changed_texts or changed_reasons):
                 continue
             before = entries_snapshot(
                 {c: old_values.get(c) for c in changed_values},
                 {c: old_texts.get(c, "") for c in changed_texts},
+                {c: old_reasons.get(c, "") for c in changed_reasons},
             )
-            after = entries_snapshot(changed_values, changed_texts)
+            after = entries_snapshot(changed_values, changed_texts, changed_reasons)
         label = report.describe(batch.form, batch.period, item.unit)
         writer.add(
             Report, report.pk, label, item.unit.path, "import", before, after, message=message

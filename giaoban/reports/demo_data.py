@@ -7,10 +7,16 @@ What the demo shows on the demo form (CTD-CTCT-6T, 6-month, cut-off day 15):
   is reported by the legacy communes under the 63 legacy provinces, and a 2026-H1
   dashboard's "same period last year" reaches it through the lineage; 2025-H2 and
   2026-H1 by the 34 provinces, 3,321 communes and the ministry's departments. Loaded
-  through `bulk.import_values(accept_history=True)`, the path of historical imports;
+  through `bulk.import_values(accept_history=True)`, the path of historical imports.
+  Every figure of these periods comes from the generator, the dissemination ones (GD01,
+  GD02, computed from the activity log) included: history is stored as given and marked
+  so (`computed.HISTORY`) — the demo's activity log covers only the last twelve months
+  and no legacy unit, so it could not give a whole past half-year;
 - the current period partly filled through the real workflow (drafts, submissions,
   acceptances, one return with its reason) for a few provinces and the communes of
-  the demo province, plus bulk drafts for communes of the second demo province.
+  the demo province, plus bulk drafts for communes of the second demo province. Its
+  dissemination figures are what the demo's activity log says (that loader runs first):
+  drafts follow it, submissions froze it.
 
 Everything is marked: `Report.is_demo` is set and every narrative text and return
 reason starts with LABEL. Figures come from a random generator seeded by unit code and
@@ -37,8 +43,8 @@ from giaoban.accounts.models import RoleAssignment
 from giaoban.accounts.system import SYSTEM_USERNAME, demo_account
 from giaoban.audit.context import acting_as
 from giaoban.core import paths, periods, roles
-from giaoban.reports import bulk, workflow
-from giaoban.reports.demo_form import ensure_demo_form
+from giaoban.reports import bulk, computed, workflow
+from giaoban.reports.demo_form import ensure_computed, ensure_demo_form
 from giaoban.reports.models import Report, ReportEvent, Rollup
 from giaoban.units import history
 from giaoban.units.models import Unit
@@ -248,10 +254,12 @@ _FORM_ORDER = {
 }
 
 
-def entry(unit, period, fields=None):
-    """(values, texts) of one unit for one period."""
+def entry(unit, period, fields=None, records=None):
+    """(values, texts) of one unit for one period; `records` — the figures computed from
+    its records — replace the generator's (and the texts say them)."""
     closed = unit.active_to is not None
     values = figures(unit.code, unit.level.code, period, closed=closed)
+    values.update(records or {})
     return values, texts(unit.code, unit.level.code, period, values, fields)
 
 
@@ -274,6 +282,7 @@ def load(ctx, admin, today=None, log=print):
     past = [periods.shift(current, -n) for n in range(PAST_PERIODS, 0, -1)]
     created = {}
     with acting_as(user=admin, label="dữ liệu minh họa"):
+        ensure_computed(form)
         for period in past:
             created[period.key] = load_history(form, period, admin)
             log(
@@ -411,9 +420,13 @@ def load_current(form, period, ctx, admin):
     plan = [(u, outcome) for u, outcome in plan if u.pk in todo]
     if not plan:
         return 0
+    # The dissemination figures of the current period are what the demo's activity log
+    # says (its loader runs first), so that a draft, a submission and its text agree.
+    pairs = computed.computed_of(form.current_version().indicators.all())
+    records = computed.live(pairs, [u.pk for u, _o in plan], period.start, period.end)
     items = []
     for unit, outcome in plan:
-        values, narrative = entry(unit, period)
+        values, narrative = entry(unit, period, records=records[unit.pk])
         if outcome == "partial":
             values, narrative = partial(values), {"KQ": narrative["KQ"]}
         elif outcome == "bulk":

@@ -3,10 +3,16 @@
 Sections follow the work named in the seed report: political and ideological
 education, party building, emulation and commendation, culture – arts – sports –
 regulations, tradition education, mass and mobilisation work; then the narrative.
+
+`ensure_demo_form()` builds it with every figure typed in (the tests' form);
+`ensure_computed()` — run by the demo's loader — makes the dissemination figures (GD01,
+GD02) computed from the activity log.
 """
 
 from django.db import transaction
 
+from giaoban.core import registry
+from giaoban.reports import versioning
 from giaoban.reports.models import (
     FormDeadline,
     FormVersion,
@@ -194,6 +200,18 @@ COMPARISONS = [
 
 DEADLINES = {"xa": 3, "huyen": 5, "tinh": 8, "cuc": 8}
 
+# The dissemination indicators, computed from the activity log (no double entry): GD01
+# counts the unit's own sessions of the kind "Học tập, quán triệt văn bản", GD02 the party
+# members and officers who attended them (cán bộ, chiến sĩ: outsiders are not counted).
+COMPUTED = {
+    "GD01": ("activities.count", {"kinds": ["quan-triet"]}),
+    "GD02": (
+        "activities.participants",
+        {"kinds": ["quan-triet"], "groups": ["party_members", "officers"]},
+    ),
+}
+COMPUTED_NOTE = "GD01, GD02 tính tự động từ nhật ký hoạt động"
+
 
 @transaction.atomic
 def ensure_demo_form():
@@ -211,6 +229,22 @@ def ensure_demo_form():
         FormDeadline.objects.create(form=form, level=level, days_after_end=DEADLINES[level.code])
     version = FormVersion.objects.create(form=form, number=1, note="Phiên bản đầu tiên")
     build_version(version, SECTIONS, NARRATIVES, COMPARISONS)
+    return form
+
+
+def ensure_computed(form):
+    """Make the dissemination indicators computed from the activity log (idempotent).
+
+    Through the form's versioning rules, as the form editor would: edited in place while
+    no report uses the current version (a fresh demo), else in version N+1 — the reports
+    already filed keep the version they were filed on, with typed-in figures."""
+    for code, (key, params) in COMPUTED.items():
+        if registry.indicator_sources.get(key) is None:
+            continue  # the activity log is not installed: the figure stays typed in
+        indicator = form.current_version().indicators.get(code=code)
+        if indicator.source != key or indicator.source_params != params:
+            data = {"source": key, "source_params": params}
+            versioning.save_item(form, Indicator, indicator, data, COMPUTED_NOTE)
     return form
 
 

@@ -28,7 +28,7 @@ def _issuer(unit, parent):
 
 def _sections(report):
     version = report.version
-    values, texts = workflow.typed_entries(report)
+    values, texts = workflow.current_entries(report)
     indicators, narratives = {}, {}
     for ind in version.indicators.all():
         indicators.setdefault(ind.section_id, []).append(ind)

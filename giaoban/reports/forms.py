@@ -14,6 +14,7 @@ from giaoban.reports.validation import MAX_NUMBER_CHARS, MAX_TEXT_CHARS
 
 VALUE_PREFIX = "v-"
 TEXT_PREFIX = "t-"
+REASON_PREFIX = "r-"
 MAX_REASON_CHARS = 2000
 
 
@@ -29,15 +30,28 @@ def input_text(value, indicator):
 class EntryForm(forms.Form):
     """Phiếu nhập báo cáo — one text box per indicator, one text area per narrative field.
 
-    Field names are `v-<indicator code>` and `t-<narrative code>`.
+    Field names are `v-<indicator code>` and `t-<narrative code>`. An indicator computed
+    from the records (`computed`: its codes) also has `r-<code>`, the reason of an
+    override; its `v-` box holds only an override (empty: the records' value counts).
     """
 
-    def __init__(self, version, *args, values=None, texts=None, editable=True, **kwargs):
+    def __init__(
+        self,
+        version,
+        *args,
+        values=None,
+        texts=None,
+        reasons=None,
+        computed=(),
+        editable=True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.version = version
         self.indicators = list(version.indicators.all())
         self.narratives = list(version.narratives.all())
-        values, texts = values or {}, texts or {}
+        self.computed = set(computed)
+        values, texts, reasons = values or {}, texts or {}, reasons or {}
         for ind in self.indicators:
             decimal = ind.value_type == "decimal"
             self.fields[VALUE_PREFIX + ind.code] = forms.CharField(
@@ -54,6 +68,23 @@ class EntryForm(forms.Form):
                     }
                 ),
             )
+            if ind.code in self.computed:
+                self.fields[REASON_PREFIX + ind.code] = forms.CharField(
+                    label=_("Lý do sửa số liệu tự tính %(code)s") % {"code": ind.code},
+                    required=False,
+                    max_length=MAX_REASON_CHARS,
+                    initial=reasons.get(ind.code, ""),
+                    widget=forms.Textarea(
+                        attrs={
+                            "rows": 3,
+                            "data-code": ind.code,
+                            "data-pair": VALUE_PREFIX + ind.code,
+                        }
+                    ),
+                )
+                self.fields[VALUE_PREFIX + ind.code].widget.attrs["data-pair"] = (
+                    REASON_PREFIX + ind.code
+                )
         for nar in self.narratives:
             self.fields[TEXT_PREFIX + nar.code] = forms.CharField(
                 label=nar.title,
@@ -85,6 +116,15 @@ class EntryForm(forms.Form):
             if (present is None or name in present) and name not in self.errors:
                 texts[nar.code] = self.cleaned_data.get(name, "")
         return values, texts
+
+    def raw_reasons(self, present=None):
+        """{indicator code: reason} of the overrides sent (computed indicators only)."""
+        out = {}
+        for code in self.computed:
+            name = REASON_PREFIX + code
+            if (present is None or name in present) and name not in self.errors:
+                out[code] = self.cleaned_data.get(name, "")
+        return out
 
     def size_errors(self):
         """The fields' own errors (too long, NUL) as (code, message) pairs naming the field."""

@@ -165,6 +165,11 @@ class Indicator(NFCModel):
     )
     is_main = models.BooleanField(_("chỉ tiêu chính (hiện trên bảng điều khiển)"), default=False)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # Chỉ tiêu tính từ hồ sơ: empty for a figure typed in (nhập tay); else the key of a
+    # source in core.registry.indicator_sources and its parameters ({param: [values]}).
+    # See reports/computed.py.
+    source = models.CharField(_("cách lấy số liệu"), max_length=60, blank=True, default="")
+    source_params = models.JSONField(_("tham số của nguồn số liệu"), default=dict, blank=True)
 
     class Meta:
         ordering = ["version", "section__order", "order"]
@@ -353,6 +358,14 @@ class ReportValue(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     value = models.DecimalField(max_digits=20, decimal_places=4)
+    # For an indicator computed from the records: what the records gave when the row was
+    # stored (at submission: the frozen value); `value` is that figure unless the officer
+    # overrode it, with `override_reason`. Null for a typed-in figure and for past figures
+    # imported as history (nothing was computed).
+    computed = models.DecimalField(
+        _("giá trị tính từ hồ sơ"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    override_reason = models.TextField(_("lý do sửa giá trị tự tính"), blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="value_unique")]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from giaoban.audit.registry import mark, take_snapshot
 from giaoban.core import paths, roles, scope
-from giaoban.reports import reminders, rollup
+from giaoban.reports import computed, reminders, rollup
 from giaoban.reports.models import Report, ReportEvent, ReportText, ReportValue
 from giaoban.reports.validation import MAX_TEXT_CHARS, NumberError, Problem, check, parse_number
 from giaoban.units import history
@@ -109,11 +109,18 @@ def open_report(form, unit, period_key, user, is_demo=False, check_scope=True):
     return report
 
 
-def parse_entries(version, raw_values, raw_texts):
-    """Typed values and texts from raw input, with a Problem for every unreadable field."""
+def parse_entries(version, raw_values, raw_texts, raw_reasons=None, now=None):
+    """Typed values, texts and overrides from raw input, with a Problem for every field
+    that cannot be read.
+
+    A figure of an indicator computed from the records (`now` holds their values) is an
+    override when it comes with a reason; blank, or equal to the records' value, it goes
+    back to following them; different without a reason, it is refused (the officer must
+    say why). Overrides map a code to (value, reason) or to None (follow the records)."""
     indicators = {i.code: i for i in version.indicators.all()}
     narratives = {n.code: n for n in version.narratives.all()}
-    values, texts, problems = {}, {}, []
+    now, reasons = now or {}, raw_reasons or {}
+    values, texts, problems, overrides = {}, {}, [], {}
     for code, raw in raw_values.items():
         ind = indicators.get(code)
         if ind is None:
@@ -122,9 +129,22 @@ def parse_entries(version, raw_values, raw_texts):
             )
             continue
         try:
-            values[code] = parse_number(raw, ind)
+            value = parse_number(raw, ind)
         except NumberError as exc:
             problems.append(Problem(code, str(exc)))
+            continue
+        if code not in now:
+            values[code] = value
+            continue
+        reason, why = computed.clean_reason(reasons.get(code))
+        if why:
+            problems.append(Problem(code, f"{ind.name} ({code}): {why}"))
+        elif value is None or (not reason and value == now[code]):
+            overrides[code] = None
+        elif reason:
+            overrides[code] = (value, reason)
+        else:
+            problems.append(Problem(code, computed.override_problem(ind, now[code])))
     for code, text in raw_texts.items():
         if code not in narratives:
             problems.append(
@@ -145,7 +165,7 @@ def parse_entries(version, raw_values, raw_texts):
             )
         else:
             texts[code] = text
-    return values, texts, problems
+    return values, texts, problems, overrides
 
 
 @dataclass
@@ -162,14 +182,15 @@ class Saved:
 
 
 @transaction.atomic
-def save_entries(report, user, raw_values, raw_texts, check_scope=True):
+def save_entries(report, user, raw_values, raw_texts, check_scope=True, raw_reasons=None):
     """Save figures and texts of a draft or returned report, in one transaction.
 
     What a draft keeps: every figure and text that can be read is saved, whatever the
-    rest; a field that cannot be read (letters for a number, too many decimals) keeps
-    its stored value and comes back in `Saved.unread_problems`. A figure that is read
-    but breaks a rule (a negative count) is saved and reported by the checks, which
-    block submission until it is corrected.
+    rest; a field that cannot be read (letters for a number, too many decimals, an
+    override of a computed figure without a reason) keeps its stored value and comes back
+    in `Saved.unread_problems`. A figure that is read but breaks a rule (a negative count)
+    is saved and reported by the checks, which block submission until it is corrected.
+    Indicators computed from the records store the records' value now (or the override).
     """
     report = Report.objects.select_for_update().select_related("unit", "version").get(pk=report.pk)
     if check_scope and not scope.can(user, scope.CHANGE, report.unit):
@@ -178,9 +199,17 @@ def save_entries(report, user, raw_values, raw_texts, check_scope=True):
         )
     if report.status not in (S.DRAFT, S.RETURNED):
         raise WorkflowError(_("Báo cáo đã gửi hoặc đã được chấp nhận nên không sửa được."))
-    values, texts, unread = parse_entries(report.version, raw_values, raw_texts)
+    pairs = computed.computed_of(report.version.indicators.all())
+    now = computed.live_of(report, pairs) if pairs else {}
+    values, texts, unread, overrides = parse_entries(
+        report.version, raw_values, raw_texts, raw_reasons, now
+    )
     take_snapshot(report)
     _store(report, values, texts)
+    if pairs:
+        computed.write(
+            report, computed.rows_to_store(pairs, now, computed.stored(report), overrides)
+        )
     report.save(update_fields=["updated_at"])  # audited: the figures before and after
     return Saved(validate(report), unread)
 
@@ -210,20 +239,29 @@ def _store(report, values, texts):
 
 
 def typed_entries(report):
+    """What the report holds (for a draft, computed figures as of its last save)."""
     values = dict(report.values.values_list("indicator__code", "value"))
     texts = dict(report.texts.values_list("field__code", "text"))
     return values, texts
 
 
+def current_entries(report):
+    """The report's figures and texts as they stand: while it is a draft or returned, each
+    figure computed from the records is their value now (unless overridden)."""
+    texts = dict(report.texts.values_list("field__code", "text"))
+    return computed.current_values(report), texts
+
+
 def validate(report):
-    values, texts = typed_entries(report)
+    values, texts = current_entries(report)
     return check(report.version, values, texts)
 
 
-def _transition(report, user, new_status, reason="", first_submission=False):
+def _transition(report, user, new_status, reason="", first_submission=False, snapshot=True):
     old = report.status
     now = timezone.now()
-    take_snapshot(report, related=False)
+    if snapshot:
+        take_snapshot(report, related=False)
     mark(report, "transition", reason)
     report.status = new_status
     fields = ["status", "updated_at"]
@@ -279,11 +317,22 @@ def submit(report, user):
         raise WorkflowError(
             _("Báo cáo ở trạng thái “%(s)s” không gửi được.") % {"s": report.get_status_display()}
         )
-    errors = [p for p in validate(report) if p.is_error]
+    # Freeze the figures computed from the records before anything reads them: the checks,
+    # and the roll-up in _transition — so the roll-up holds exactly what was frozen. The
+    # audit entry of the submission shows any figure the freeze changed.
+    pairs = computed.computed_of(report.version.indicators.all())
+    take_snapshot(report, related=bool(pairs))
+    computed.freeze(report, pairs)
+    values, texts = typed_entries(report)  # the frozen figures, not a second computation
+    errors = [p for p in check(report.version, values, texts) if p.is_error]
     if errors:
         raise WorkflowError(_("Báo cáo còn lỗi, chưa gửi được."), problems=errors)
     return _transition(
-        report, user, S.SUBMITTED, first_submission=report.first_submitted_at is None
+        report,
+        user,
+        S.SUBMITTED,
+        first_submission=report.first_submitted_at is None,
+        snapshot=False,
     )
 
 

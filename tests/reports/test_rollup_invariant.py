@@ -1,14 +1,18 @@
-"""After any sequence of saves, submits, accepts, returns and reopens, every node's live
-roll-up equals a from-scratch recomputation from the reports alone."""
+"""After any sequence of saves, submits, accepts, returns and reopens — and, with figures
+computed from the activity log, of activities recorded and deleted in between — every
+node's live roll-up equals a from-scratch recomputation from the reports alone, and every
+submitted or accepted report holds the computed figures it was submitted with."""
+
+import datetime
 
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from giaoban.reports import bulk, rollup, workflow
+from giaoban.reports import bulk, computed, rollup, workflow
 from giaoban.reports.models import Rollup
 from giaoban.reports.workflow import WorkflowError
-from tests.reports.conftest import TEXTS
+from tests.reports.conftest import TEXTS, record_session
 
 KEY = "2026-H1"
 UNITS = ["X05500", "X05800", "T19", "X00004", "T01", "CTDCT"]
@@ -230,3 +234,145 @@ def test_history_imports_add_up_with_live_transitions(form, cast, leaders):
     root = Unit.objects.get(code="BCA")
     assert live[root.pk][2]["GD01"][:2] == ["15", 3]  # 3 + 3 + 9; the draft counts no figure
     assert live[root.pk][0]["draft"] == 1
+
+
+# ------------------------------------------------------------ records change under reports
+
+DAYS = st.dates(min_value=datetime.date(2025, 12, 10), max_value=datetime.date(2026, 6, 20))
+manual = st.fixed_dictionaries(
+    {"XD01": st.integers(0, 20), "GD09": st.decimals(0, 100, places=1)},
+    optional={
+        "GD01": st.integers(0, 9),  # an override of a computed figure (with or without reason)
+        "GD02": st.integers(0, 900),
+    },
+)
+record_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("record"), st.sampled_from(UNITS), DAYS, st.integers(0, 30)),
+        st.tuples(st.just("delete"), st.sampled_from(UNITS), DAYS, st.integers(0, 30)),
+        st.tuples(
+            st.sampled_from(["save", "forward", "back", "forward", "history"]),
+            st.sampled_from(UNITS),
+            manual,
+            st.booleans(),  # the override comes with a reason
+        ),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+def _computed_rows(report):
+    from giaoban.reports.models import ReportValue
+
+    return dict(
+        ReportValue.objects.filter(report=report, indicator__source__gt="").values_list(
+            "indicator__code", "value"
+        )
+    )
+
+
+def _record_step(op, unit, day, people, officer):
+    from giaoban.activities import services
+    from giaoban.activities.models import Activity
+
+    if op == "record":
+        record_session(officer, unit, day, members=people, officers=people % 7)
+    else:
+        gone = Activity.objects.filter(unit=unit).order_by("pk").first()
+        if gone is not None:
+            services.delete(gone, officer)
+
+
+def _history_step(form, cast, unit, values, frozen):
+    from giaoban.reports.models import Report
+
+    item = {"unit": unit.code, "values": values, "texts": TEXTS}
+    try:
+        bulk.import_values(form, KEY, [item], cast.ministry_admin, accept_history=True)
+    except bulk.BulkError:
+        return  # already submitted or accepted: refused, nothing written
+    report = Report.objects.get(form=form, unit=unit, period_key=KEY)
+    if report.status == "accepted":
+        frozen[report.pk] = _computed_rows(report)
+
+
+def _submit(report, leader, frozen):
+    """Submit, and check that what was frozen is what the records said (or an override)."""
+    pairs = computed.computed_of(report.version.indicators.all())
+    records = computed.live_of(report, pairs)
+    workflow.submit(report, leader)
+    frozen[report.pk] = _computed_rows(report)
+    overridden = set(
+        report.values.exclude(override_reason="").values_list("indicator__code", flat=True)
+    )
+    for code, value in frozen[report.pk].items():
+        assert code in overridden or value == records[code]
+
+
+def _report_step(op, report, officer, leaders, values, reasons, frozen):
+    code, editable = report.unit.code, report.status in ("draft", "returned")
+    if op == "save" or (op == "forward" and editable):
+        workflow.save_entries(report, officer, values, TEXTS, raw_reasons=reasons)
+    if op == "forward" and editable:
+        _submit(report, leaders[code], frozen)
+    elif op == "forward" and report.status == "submitted":
+        workflow.accept(report, leaders[PARENT[code]])
+    elif op == "back" and report.status == "submitted":
+        workflow.return_report(report, leaders[PARENT[code]], "Trả lại để bổ sung")
+    elif op == "back" and report.status == "accepted":
+        workflow.reopen(report, leaders[PARENT[code]], "Mở lại để điều chỉnh")
+
+
+@settings(
+    max_examples=35,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=record_ops)
+def test_record_changes_never_move_what_was_submitted(computed_form, cast, leaders, sequence):
+    """Activities recorded and deleted for units between report transitions: the roll-up
+    always equals a from-scratch recomputation, and every submitted or accepted report
+    still holds the computed figures it was submitted with (or imported as history)."""
+    from giaoban.reports.models import Report
+    from giaoban.units.models import Unit
+
+    form = computed_form
+    units = {u.code: u for u in Unit.objects.filter(code__in=UNITS)}
+    officer = cast.ministry_officer
+    frozen = {}  # report id → its computed figures as they were frozen
+    try:
+        with transaction.atomic():
+            for op, code, arg, extra in sequence:
+                if op in ("record", "delete"):
+                    _record_step(op, units[code], arg, extra, officer)
+                elif op == "history":
+                    _history_step(form, cast, units[code], arg, frozen)
+                else:
+                    reasons = {c: "Điều chỉnh theo sổ tay chi bộ" for c in arg} if extra else {}
+                    report = workflow.open_report(form, units[code], KEY, officer)
+                    try:
+                        _report_step(op, report, officer, leaders, arg, reasons, frozen)
+                    except WorkflowError:
+                        pass
+            live = {
+                r.node_id: normalise(
+                    {
+                        "statuses": r.statuses,
+                        "late": r.late,
+                        "accepted": r.accepted,
+                        "counted": r.counted,
+                    }
+                )
+                for r in Rollup.objects.filter(form=form, period_key=KEY)
+            }
+            fresh = {nid: normalise(v) for nid, v in rollup.recompute(form, KEY).items()}
+            assert live == fresh
+            assert fresh == naive_recompute(form)
+            sent = Report.objects.filter(form=form, status__in=("submitted", "accepted"))
+            for report in sent:
+                assert _computed_rows(report) == frozen[report.pk], report
+            event(f"reports sent at the end: {min(len(sent), 3)}+")
+            raise Rollback
+    except Rollback:
+        pass

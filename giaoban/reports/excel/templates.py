@@ -5,6 +5,7 @@ form, or one row per unit of a subtree; both pre-filled with what the reports ho
 from dataclasses import replace
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -30,7 +31,7 @@ from giaoban.exports.xlsx import (
     pages_wide,
     workbook_bytes,
 )
-from giaoban.reports import services
+from giaoban.reports import computed, services
 from giaoban.reports.excel.shape import (
     DEMO_TEXT,
     EDITABLE,
@@ -46,7 +47,7 @@ from giaoban.reports.excel.shape import (
     with_levels,
     write_meta,
 )
-from giaoban.reports.models import Report
+from giaoban.reports.models import Report, ReportValue
 from giaoban.reports.workflow import deadline_for, reports_on
 from giaoban.units import history
 from giaoban.units.models import Unit
@@ -81,10 +82,40 @@ def template_units(form, period, node, user):
     return [u for u in units if u.pk not in sent], [u for u in units if u.pk in sent]
 
 
+def computed_cells(shape, form, period, unit_ids):
+    """({unit id: {code: the records' value now}}, computed codes): what a template shows
+    for the indicators computed from the records — except where the report keeps its own
+    figure (an override, or a report already sent)."""
+    pairs = computed.computed_of(shape.indicators)
+    codes = {ind.code for ind, _source in pairs}
+    if not codes:
+        return {}, codes
+    now = computed.live(pairs, unit_ids, period.start, period.end)
+    kept = ReportValue.objects.filter(
+        report__form=form,
+        report__period_key=period.key,
+        report__unit_id__in=list(unit_ids),
+        indicator__code__in=codes,
+    ).filter(~Q(override_reason="") | ~Q(report__status__in=EDITABLE))
+    for uid, code in kept.values_list("report__unit_id", "indicator__code"):
+        now[uid].pop(code, None)
+    return now, codes
+
+
+def computed_note(codes):
+    return _(
+        "Các chỉ tiêu %(codes)s được tính tự động từ hồ sơ của chính đơn vị trong kỳ (ô nền "
+        "xám): số liệu theo hồ sơ lúc tải mẫu, không ghi từ tệp; muốn báo cáo số khác, sửa ở "
+        "trang nhập báo cáo và ghi lý do."
+    ) % {"codes": ", ".join(sorted(codes))}
+
+
 def unit_template(form, period, unit):
     """One unit's report laid out like the paper form; returns the .xlsx bytes."""
     shape = FormShape.of(form, period)
     entries = entries_of(form, period.key, [unit.pk]).get(unit.pk, Entries())
+    live, computed_codes = computed_cells(shape, form, period, [unit.pk])
+    entries.values.update(live.get(unit.pk, {}))
     prev_period = periods.previous(period)
     previous = entries_of(form, prev_period.key, [unit.pk], SENT).get(unit.pk, Entries())
     deadline = deadline_for(form, unit.level, period)
@@ -123,6 +154,8 @@ def unit_template(form, period, unit):
                 None,
             )
         )
+    if computed_codes:
+        preamble.append((computed_note(computed_codes), replace(NOTE, wrap=True), 30))
     if settings.DEMO or entries.is_demo or previous.is_demo:
         preamble.append((_(DEMO_TEXT), DEMO_NOTE, None))
     header = len(preamble) + 1
@@ -139,18 +172,20 @@ def unit_template(form, period, unit):
         band = [(section.number, BAND), (None, BAND), (section.title, BAND)]
         sheet.add(band + [(None, BAND)] * 3, merge=[(3, 6)])
         for n, ind in enumerate(indicators, start=1):
+            whole, own = ind.value_type == "int", ind.code in computed_codes
             row = sheet.add(
                 [
                     (n, CENTER),
                     (ind.code, CODE),
                     (ind.name, TEXT),
                     (ind.unit_of_measure, CENTER),
-                    (entries.values.get(ind.code), number_style(INPUT, ind.value_type == "int")),
-                    (previous.values.get(ind.code), number_style(REF, ind.value_type == "int")),
+                    (entries.values.get(ind.code), number_style(REF if own else INPUT, whole)),
+                    (previous.values.get(ind.code), number_style(REF, whole)),
                 ],
                 height=30 if len(ind.name) > 75 else None,
             )
-            shape.validate(sheet, ind, f"E{row}")
+            if not own:
+                shape.validate(sheet, ind, f"E{row}")
         for n, nar in enumerate(narratives, start=1):
             if n > 1 and n % NARRATIVES_PER_PAGE == 1:
                 sheet.break_page()  # a title never ends a page without its box
@@ -183,6 +218,7 @@ def subtree_template(form, period, node, units, sent=()):
     """One row per unit of `units` (see template_units); returns the .xlsx bytes."""
     shape = FormShape.of(form, period)
     entries = entries_of(form, period.key, [u.pk for u in units], EDITABLE)
+    live, computed_codes = computed_cells(shape, form, period, [u.pk for u in units])
     columns = [*shape.indicators, *shape.narratives]
     preamble = [
         (shape.title(), TITLE),
@@ -218,6 +254,8 @@ def subtree_template(form, period, node, units, sent=()):
                 NOTE,
             )
         )
+    if computed_codes:
+        preamble.append((computed_note(computed_codes), NOTE))
     if settings.DEMO or any(e.is_demo for e in entries.values()):
         preamble.append((_(DEMO_TEXT), DEMO_NOTE))
     band = len(preamble) + 1
@@ -248,9 +286,13 @@ def subtree_template(form, period, node, units, sent=()):
         + [(i.unit_of_measure, HEAD_SMALL) for i in shape.indicators]
         + [(_("văn bản"), HEAD_SMALL) for _n in shape.narratives]
     )
-    styles = [number_style(INPUT, i.value_type == "int") for i in shape.indicators]
+    styles = [
+        number_style(REF if i.code in computed_codes else INPUT, i.value_type == "int")
+        for i in shape.indicators
+    ]
     for unit in units:
         have = entries.get(unit.pk, Entries())
+        have.values.update(live.get(unit.pk, {}))
         sheet.add(
             [(unit.code, CODE), (unit.name, TEXT)]
             + [
@@ -261,6 +303,8 @@ def subtree_template(form, period, node, units, sent=()):
         )
     last_row = max(first_row, sheet.row)
     for index, ind in enumerate(shape.indicators, start=3):
+        if ind.code in computed_codes:
+            continue
         letter = get_column_letter(index)
         shape.validate(sheet, ind, f"{letter}{first_row}:{letter}{last_row}")
     sheet.finish(title_rows=f"{band}:{first_row - 1}", title_cols="A:B")

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from giaoban.core import scope
+from giaoban.core.formatting import format_number
 from giaoban.core.text import nfc
 from giaoban.exports.xlsx import CellProblem, UploadError, open_upload, read_sheet, refuse
-from giaoban.reports import bulk
+from giaoban.reports import bulk, computed
 from giaoban.reports.excel.shape import (
     EDITABLE,
     SUBTREE,
@@ -23,6 +24,7 @@ from giaoban.reports.excel.shape import (
     with_levels,
 )
 from giaoban.reports.models import Report, ReportText, ReportValue
+from giaoban.reports.validation import NumberError, parse_number
 from giaoban.units.models import Unit
 
 
@@ -267,6 +269,48 @@ def parse_subtree_sheet(data, meta, form, period, node, user):
     return parsed
 
 
+def set_aside_computed(parsed, form, period):
+    """Cells of indicators computed from the records are never written from a file (it has
+    no place for a reason): they are taken out of the items, and a warning names each one
+    that says something else than the records now. Items left empty count as unchanged."""
+    version = form.current_version()
+    pairs = computed.computed_of(version.indicators.all())
+    codes = {ind.code: ind for ind, _source in pairs}
+    aside = [
+        {code: item["values"].pop(code) for code in list(item["values"]) if code in codes}
+        for item in parsed.items
+    ]
+    if not any(aside):
+        return []
+    ids = dict(
+        Unit.objects.filter(code__in=[i["unit"] for i in parsed.items]).values_list("code", "pk")
+    )
+    now = computed.live(pairs, list(ids.values()), period.start, period.end)
+    warnings, items, rows = [], [], []
+    for index, (item, cells) in enumerate(zip(parsed.items, aside, strict=True)):
+        for code, raw in cells.items():
+            try:
+                value = parse_number(raw, codes[code]) if raw is not None else None
+            except NumberError:
+                value = raw
+            live = now.get(ids.get(item["unit"]), {}).get(code)
+            if value is not None and value != live:
+                message = _(
+                    "%(name)s (%(code)s) được tính tự động từ hồ sơ (hiện là %(live)s): số trong "
+                    "tệp không được ghi. Muốn báo cáo số khác, sửa ở trang nhập báo cáo và ghi "
+                    "lý do."
+                ) % {"name": codes[code].name, "code": code, "live": format_number(live, empty="0")}
+                problem = bulk.ItemProblem(index, item["unit"], code, message, "warning")
+                warnings.append(parsed.locate(problem))  # where it sits in the file
+        if item["values"] or item["texts"]:
+            items.append(item)
+            rows.append(parsed.item_rows[index])
+        else:
+            parsed.unchanged_rows += 1
+    parsed.items, parsed.item_rows = items, rows
+    return warnings
+
+
 def _position(problem):
     """Problems in reading order: the file's own first, then by row and column."""
     column = column_index_from_string(problem.column) if problem.column else 0
@@ -291,12 +335,13 @@ def read_upload(data, form, period, node, user):
         parsed = parse_unit_sheet(sheet_data, meta, form, period, unit)
     else:
         parsed = parse_subtree_sheet(sheet_data, meta, form, period, node, user)
+    set_aside = set_aside_computed(parsed, form, period)
     problems = list(parsed.problems)
     if problems and not parsed.items:
         raise UploadError(sorted(problems, key=_position))
     if not parsed.items:  # the file holds exactly what the reports hold
         return UploadResult(
-            parsed.layout, [], 0, 0, 0, 0, parsed.skipped_rows, [], parsed.unchanged_rows
+            parsed.layout, [], 0, 0, 0, 0, parsed.skipped_rows, set_aside, parsed.unchanged_rows
         )
     form = with_levels(form)
     # bulk.import_values checks every item before writing anything; the rollback covers
@@ -320,6 +365,6 @@ def read_upload(data, form, period, node, user):
         values_written=result.values_written,
         texts_written=sum(1 for item in parsed.items for t in item["texts"].values() if t),
         skipped_rows=parsed.skipped_rows,
-        warnings=sorted((parsed.locate(p) for p in result.warnings), key=_position),
+        warnings=sorted([*(parsed.locate(p) for p in result.warnings), *set_aside], key=_position),
         unchanged_rows=parsed.unchanged_rows,
     )

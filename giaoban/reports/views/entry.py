@@ -21,8 +21,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from giaoban.core import periods, scope
-from giaoban.reports import buckets, statuses, workflow
-from giaoban.reports.forms import TEXT_PREFIX, VALUE_PREFIX, EntryForm, ReasonForm, input_text
+from giaoban.reports import buckets, computed, statuses, workflow
+from giaoban.reports.forms import (
+    REASON_PREFIX,
+    TEXT_PREFIX,
+    VALUE_PREFIX,
+    EntryForm,
+    ReasonForm,
+    input_text,
+)
 from giaoban.reports.models import Report, ReportValue
 from giaoban.reports.validation import Problem, check
 from giaoban.reports.views import common
@@ -155,8 +162,9 @@ def previous_values(form, unit, period, indicators):
     return values, info
 
 
-def _sections(version, entry_form, problems, previous):
-    """The sheet grouped by section: [{section, rows, texts}]."""
+def _sections(version, entry_form, problems, previous, states):
+    """The sheet grouped by section: [{section, rows, texts}]; a row computed from the
+    records carries its `computed` state (computed.Computed) and its reason box."""
     by_field = {}
     for p in problems:
         by_field.setdefault(p.field, []).append(p)
@@ -173,6 +181,12 @@ def _sections(version, entry_form, problems, previous):
                 "field": entry_form[VALUE_PREFIX + ind.code],
                 "previous": input_text(previous.get(ind.code), ind),
                 "problems": by_field.get(ind.code, []),
+                "computed": states.get(ind.code),
+                "shown": input_text(states[ind.code].value, ind) if ind.code in states else "",
+                "live": input_text(states[ind.code].live, ind) if ind.code in states else "",
+                "reason_field": (
+                    entry_form[REASON_PREFIX + ind.code] if ind.code in states else None
+                ),
             }
             for ind in indicators.get(section.pk, [])
         ]
@@ -189,12 +203,33 @@ def _sections(version, entry_form, problems, previous):
     return sections
 
 
+def _computed_codes(version):
+    return [ind.code for ind, _source in computed.computed_of(version.indicators.all())]
+
+
 def _current_form(target, editable, report=None):
+    """The sheet as stored: a computed indicator's box holds only an override."""
     report = report or target.report
     if report is None:
-        return EntryForm(target.form.current_version(), editable=editable)
-    values, texts = workflow.typed_entries(report)
-    return EntryForm(report.version, values=values, texts=texts, editable=editable)
+        version = target.form.current_version()
+        return EntryForm(version, computed=_computed_codes(version), editable=editable)
+    codes = set(_computed_codes(report.version))
+    rows = computed.stored(report)
+    values = {c: r.value for c, r in rows.items() if c not in codes or r.reason}
+    reasons = {c: r.reason for c, r in rows.items() if c in codes}
+    texts = dict(report.texts.values_list("field__code", "text"))
+    return EntryForm(
+        report.version,
+        values=values,
+        texts=texts,
+        reasons=reasons,
+        computed=codes,
+        editable=editable,
+    )
+
+
+def _posted_form(version, data):
+    return EntryForm(version, data, computed=_computed_codes(version), editable=True)
 
 
 def _problem_json(problems):
@@ -220,16 +255,17 @@ def _save(request, target, entry_form):
     size_problems = [Problem(code, message) for code, message in entry_form.size_errors()]
     present = set(request.POST) if common.wants_json(request) else None
     raw_values, raw_texts = entry_form.raw_entries(present)
-    result = workflow.save_entries(report, request.user, raw_values, raw_texts)
+    raw_reasons = entry_form.raw_reasons(present)
+    result = workflow.save_entries(
+        report, request.user, raw_values, raw_texts, raw_reasons=raw_reasons
+    )
     unread = {p.field for p in size_problems} | set(result.unread)
     return report, size_problems + result.unread_problems + result.problems, unread
 
 
 def _fill_post(request, target):
-    entry_form = EntryForm(
-        target.report.version if target.report else target.form.current_version(),
-        request.POST,
-        editable=True,
+    entry_form = _posted_form(
+        target.report.version if target.report else target.form.current_version(), request.POST
     )
     entry_form.is_valid()  # per-field: what is too long is a problem, the rest is saved
     try:
@@ -250,7 +286,7 @@ def _fill_post(request, target):
     now = timezone.localtime()
     if unread:
         # Keep what was typed in the boxes that could not be read, to be corrected.
-        shown = EntryForm(report.version, request.POST, editable=True)
+        shown = _posted_form(report.version, request.POST)
         messages.warning(request, _unread_message(now, len(unread)))
     else:
         shown = _current_form(target, True, report)
@@ -264,17 +300,25 @@ def _unread_message(now, n):
     ) % {"t": now.strftime("%H:%M"), "n": n}
 
 
-def _fill_page(request, target, entry_form, problems, status, **extra):
+def _states(target, indicators):
+    period = target.period
+    return computed.states(indicators, target.unit, period.start, period.end, target.report)
+
+
+def _fill_page(request, target, entry_form, problems, status, states=None, **extra):
     version = entry_form.version
     previous, previous_info = previous_values(
         target.form, target.unit, target.period, entry_form.indicators
     )
+    states = _states(target, entry_form.indicators) if states is None else states
     context = report_context(
         request,
         target,
         check=False,
         entry_form=entry_form,
-        sections=_sections(version, entry_form, problems, previous),
+        sections=_sections(version, entry_form, problems, previous, states),
+        computed_count=len(states),
+        changed_count=sum(1 for c in states.values() if c.changed),
         editable=not entry_form.read_only,
         problems=problems,
         field_errors=[p for p in problems if p.is_error],
@@ -310,11 +354,12 @@ def fill(request, form, period, code):
     if target.report is None and not perms["may_edit"]:
         return render(request, "reports/entry/fill.html", report_context(request, target))
     entry_form = _current_form(target, perms["may_edit"])
+    states = _states(target, entry_form.indicators)
     if target.report:
         problems = workflow.validate(target.report)
     else:  # the empty sheet, checked as it would be saved (required parts flagged)
-        problems = check(entry_form.version, {}, {})
-    return _fill_page(request, target, entry_form, problems, 200)
+        problems = check(entry_form.version, {c: st.value for c, st in states.items()}, {})
+    return _fill_page(request, target, entry_form, problems, 200, states=states)
 
 
 def _fill_json(report, saved, problems, error, status, unread):
@@ -335,9 +380,17 @@ def _fill_json(report, saved, problems, error, status, unread):
         "unsaved": sorted(unread),
     }
     if saved:
-        values, _texts = workflow.typed_entries(report)
         indicators = {i.code: i for i in report.version.indicators.all()}
-        body["values"] = {code: input_text(v, indicators[code]) for code, v in values.items()}
+        rows = computed.stored(report)
+        states = computed.report_states(report, indicators.values())
+        body["values"] = {
+            code: input_text(row.value, indicators[code])
+            for code, row in rows.items()
+            if code not in states or row.reason
+        }
+        body["computed"] = {
+            code: input_text(st.value, indicators[code]) for code, st in states.items()
+        }
     return JsonResponse(body, status=status)
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from giaoban.audit.registry import write as audit
 from giaoban.core import roles
-from giaoban.reports import versioning
+from giaoban.reports import computed, versioning
 from giaoban.reports.admin_forms import (
     DeadlinesForm,
     IndicatorForm,
@@ -59,6 +59,8 @@ def _structure(version):
     for s in sections:
         s.indicator_list, s.narrative_list = [], []
     for ind in version.indicators.order_by("order", "pk"):
+        if ind.source:
+            ind.source_text = computed.describe(ind)
         by_section[ind.section_id].indicator_list.append(ind)
     for nar in version.narratives.order_by("order", "pk"):
         by_section[nar.section_id].narrative_list.append(nar)
@@ -255,7 +257,8 @@ def _item_edit(request, form_code, kind, pk=None):
     status = 200
     if request.method == "POST":
         if bound.is_valid():
-            data = {name: bound.cleaned_data[name] for name in bound._meta.fields}
+            names = [*bound._meta.fields, *getattr(bound, "extra_fields", ())]
+            data = {name: bound.cleaned_data[name] for name in names}
             try:
                 target, _obj = versioning.save_item(form, model, original, data, bound.note_text())
             except versioning.VersionConflict as exc:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from giaoban.core import roles
 from giaoban.core.formatting import format_number, format_percent
 from giaoban.core.paths import PATH_SEP
-from giaoban.reports import due, rollup, services, statuses, workflow
+from giaoban.reports import computed, due, rollup, services, statuses, workflow
 from giaoban.reports.views import common
 from giaoban.reports.views.entry import previous_values, report_context
 
@@ -47,7 +47,7 @@ def _figure(value):
     return format_number(value, empty="")
 
 
-def _row(ind, section, mine, theirs, before):
+def _row(ind, section, mine, theirs, before, state=None):
     differs = mine is not None and theirs is not None and mine != theirs
     summed = ind.aggregation == "sum" and mine is not None and theirs is not None
     change = None
@@ -62,6 +62,7 @@ def _row(ind, section, mine, theirs, before):
         "diff": _figure(mine - theirs) if summed else "",
         "differs": differs,
         "pct": format_percent(change, empty=""),
+        "computed": state,
     }
 
 
@@ -71,14 +72,15 @@ def review_context(request, target):
     mode = request.GET.get("mode")
     mode = mode if mode in MODES else rollup.COUNTED
     indicators = list(version.indicators.select_related("section"))
-    own, texts = workflow.typed_entries(report) if report else ({}, {})
+    own, texts = workflow.current_entries(report) if report else ({}, {})
+    states = computed.report_states(report, indicators) if report else {}
     below = children_totals(target.unit, target.form, target.period, indicators, mode)
     child_values = below[0] if below else {}
     previous, previous_info = previous_values(target.form, target.unit, target.period, indicators)
     rows, section = [], None
     for ind in indicators:
         mine, theirs = own.get(ind.code), child_values.get(ind.code)
-        rows.append(_row(ind, section, mine, theirs, previous.get(ind.code)))
+        rows.append(_row(ind, section, mine, theirs, previous.get(ind.code), states.get(ind.code)))
         section = ind.section_id
     narratives = [
         (nar, texts.get(nar.code, "")) for nar in version.narratives.select_related("section")
@@ -90,6 +92,9 @@ def review_context(request, target):
         rows=rows,
         below=below,
         differences=sum(1 for r in rows if r["differs"]),
+        computed_count=len(states),
+        changed_count=sum(1 for c in states.values() if c.changed),
+        overridden_count=sum(1 for c in states.values() if c.overridden),
         narratives=narratives,
         previous_info=previous_info,
         from_page="review",

@@ -49,7 +49,21 @@
     }
 
     function fields() {
-      return form.querySelectorAll("input[name^='v-'], textarea[name^='t-']");
+      return form.querySelectorAll("input[name^='v-'], textarea[name^='t-'], textarea[name^='r-']");
+    }
+
+    // A computed figure's override and its reason go together: the server needs both.
+    function markDirty(field) {
+      dirty[field.name] = true;
+      var pair = field.getAttribute("data-pair");
+      if (pair && form.elements[pair]) dirty[pair] = true;
+    }
+
+    function showComputed(values) {
+      Object.keys(values || {}).forEach(function (code) {
+        var out = form.querySelector("[data-live-for='" + code + "']");
+        if (out) out.textContent = values[code] || "0";
+      });
     }
 
     function showProblems(problems) {
@@ -137,6 +151,7 @@
             }
           });
           ruleProblems = data.problems;
+          showComputed(data.computed);
           showProblems(data.problems);
           if ((data.unsaved || []).length) setStatus(data.message, "failed");
           else setStatus(Object.keys(dirty).length ? labels.dirty : data.message, "saved");
@@ -163,7 +178,7 @@
     // Figures typed before this script ran (a slow page), or put back by the browser on
     // returning to the page, fired no event here: find them by their changed value.
     fields().forEach(function (field) {
-      if (field.value !== field.defaultValue) dirty[field.name] = true;
+      if (field.value !== field.defaultValue) markDirty(field);
     });
     if (Object.keys(dirty).length) {
       setStatus(labels.dirty, "dirty");
@@ -172,11 +187,14 @@
 
     fields().forEach(function (field) {
       field.addEventListener("input", function () {
-        dirty[field.name] = true;
+        markDirty(field);
         setStatus(labels.dirty, "dirty");
         schedule();
       });
-      field.addEventListener("blur", function () {
+      field.addEventListener("blur", function (event) {
+        // Moving from an override to its reason (or back) is not done yet: wait for both.
+        var next = event.relatedTarget;
+        if (next && next.name && next.name === field.getAttribute("data-pair")) return;
         if (dirty[field.name]) { if (timer) window.clearTimeout(timer); save(); }
       });
     });
