@@ -14,10 +14,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from giaoban.core import roles
+from giaoban.core.formatting import format_number
 from giaoban.core.paths import PATH_SEP, codes
 from giaoban.core.scope import APPROVE, CHANGE, NOTHING, VIEW, can, get_in_scope_or_404
 from giaoban.documents import obligations, services
@@ -186,6 +188,35 @@ def cells_of(tally, asked):
     ]
 
 
+class Numbers:
+    """`format_number` of the counts a page shows, each value formatted once (a summary
+    shows hundreds of counts, most of them the same few numbers)."""
+
+    def __init__(self):
+        self.done = {}
+
+    def __call__(self, value):
+        text = self.done.get(value)
+        if text is None:
+            text = self.done[value] = format_number(value)
+        return text
+
+
+def phrase_cells(cells, number):
+    """The words a summary cell shows (documents/_detail_cell.html), made here rather than
+    by one template tag per number and phrase: the summary of 34 provinces has 105 cells,
+    and those tags were the larger part of the page's rendering."""
+    for c in cells:
+        c["label"] = str(c["label"])
+        c["done_text"] = number(c["done"])
+        c["total_text"] = number(c["total"])
+        c["on_time_text"] = gettext("%(n)s đúng hạn") % {"n": number(c["on_time"])}
+        c["late_text"] = gettext("%(n)s muộn") % {"n": number(c["late"])}
+        c["pending_text"] = gettext("%(n)s còn hạn") % {"n": number(c["pending"])}
+        c["overdue_text"] = gettext("%(n)s quá hạn") % {"n": number(c["overdue"])}
+    return cells
+
+
 def summary_rows(document, node, total, groups, recipient_paths):
     """The per-subtree table: one row per unit directly below the node (and the node
     itself when it is a recipient), each obligation's counts."""
@@ -284,6 +315,12 @@ def _summary(request, document, today, node=None):
     summary, totals = summary_rows(document, node, total, groups, {r[1] for r in rows})
     # A province's communes are its rows: a long summary is paged like the tables.
     summary_page = paginate(request, summary, PAGE_SIZE, param=SUMMARY_PAGE)
+    number = Numbers()
+    for row in summary_page.object_list:  # the words of the rows shown only
+        phrase_cells(row["cells"], number)
+        row["recipients_text"] = number(row["recipients"])
+        row["below_text"] = gettext("và %(n)s cấp dưới") % {"n": number(row["below"])}
+    phrase_cells(totals, number)
     return {
         "node": node,
         "default_node": default,
@@ -551,11 +588,12 @@ def chain(request, pk):
     page = paginate(request, rows.order_by("unit__depth", "path"))
     # The plans' own progress is read for the rows shown only.
     chain_links = chain_links_of(document, page.object_list, today)
+    number = Numbers()
     for link in chain_links:
         if link.plan is not None:
             link.plan.asked = obligations.asked(link.plan)
             link.plan.status_text = services.status_label(link.plan, today)
-            link.cells = cells_of(link.total, link.plan.asked)
+            link.cells = phrase_cells(cells_of(link.total, link.plan.asked), number)
         link.plan_label = obligations.STATUS_LABELS.get(link.plan_status, "")
         link.plan_css = obligations.STATUS_CSS.get(link.plan_status, "")
     up = [
