@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "giaoban.reports",
     "giaoban.documents",
     "giaoban.activities",
+    "giaoban.conferences",
     # API and shell
     "giaoban.api",
     "giaoban.shell",

@@ -46,7 +46,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from giaoban.accounts.models import ApiToken, RoleAssignment
-from tests import dbstate, walk_records
+from tests import dbstate, walk_conferences, walk_records
 from tests.conftest import make_user
 
 # Django's own admin is staff-only, guarded by its own is_staff checks, and not part of
@@ -300,6 +300,17 @@ KWARG_RULES = [
     Rule(("documents:*", "api:document_*"), "pk", walk_records.documents_for("issued")),
     Rule(("activities:file", "activities:file_remove"), "pk", walk_records.activity_files),
     Rule(("activities:*",), "pk", walk_records.activities_of),
+    # The consolidated report, the conference and its tasks (tests/walk_conferences.py).
+    Rule(
+        ("conferences:consolidation*", "api:consolidation_*"), "pk", walk_conferences.consolidations
+    ),
+    Rule(("conferences:consolidation_part_*",), "part", walk_conferences.parts),
+    Rule(("conferences:agenda_*",), "pk", walk_conferences.agenda_items),
+    Rule(("conferences:paper_file", "conferences:paper_delete"), "pk", walk_conferences.papers),
+    Rule(("conferences:conclusion_*",), "pk", walk_conferences.conclusions),
+    Rule(("conferences:task_file",), "pk", walk_conferences.progress_files),
+    Rule(("conferences:task*", "api:task_*"), "pk", walk_conferences.tasks_of),
+    Rule(("conferences:*", "api:conference_*"), "pk", walk_conferences.conferences),
 ]
 
 

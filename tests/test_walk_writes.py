@@ -17,7 +17,7 @@ from giaoban.reports import excel, workflow
 from giaoban.reports.demo_form import ensure_demo_form
 from giaoban.reports.models import Indicator, NarrativeField, Section, ValidationRule
 from giaoban.units.models import Level
-from tests import dbstate, walk_records
+from tests import dbstate, walk_conferences, walk_records
 from tests.conftest import make_unit
 from tests.reports.conftest import GOOD, TEXTS
 from tests.test_permission_walk import (  # noqa: F401 — `world` is the walk's fixture
@@ -409,6 +409,7 @@ WRITES = {
     "api:report_return": case_api_return,
     "api:report_reopen": case_api_reopen,
     **walk_records.WRITES,
+    **walk_conferences.WRITES,
 }
 
 # POST URLs whose writes are deliberately not audited, and why.
@@ -419,6 +420,7 @@ NOT_AUDITED = {
     "notifications:read_all": "a user's own reading list (Notification is exempt from the trail)",
     "jobs:retry": "the runner's bookkeeping (Job is exempt); what the job changes is audited",
     "api:openapi-json": "django-ninja's schema view answers any method, reading only",
+    **walk_conferences.NOT_AUDITED,
 }
 
 

@@ -7,7 +7,15 @@ the caller's subtree. ninja's own docs page (Swagger UI, in English) is turned o
 
 from ninja import NinjaAPI
 
-from giaoban.api import accounts, activities, document_writes, documents, errors, units
+from giaoban.api import (
+    accounts,
+    activities,
+    conferences,
+    document_writes,
+    documents,
+    errors,
+    units,
+)
 from giaoban.api.auth import API_AUTH
 
 # document_writes adds the drafting, review and issue operations to documents.router.
@@ -121,6 +129,19 @@ là một buổi quán triệt (việc quán triệt của đơn vị được t
 - **Ghi nhiều hoạt động** (`POST /api/activities/bulk`): **tất cả hoặc không gì cả**, như \
 nhập số liệu báo cáo — một lỗi ở bất kỳ mục nào thì không ghi gì, 422 liệt kê mọi lỗi với \
 `index`, `unit` và `field`; `"dry_run": true` chỉ kiểm tra.
+
+## Hội nghị giao ban
+
+- **Hội nghị** (`GET /api/conferences`, `GET /api/conferences/{pk}`): chương trình, đơn vị \
+dự và điểm danh, tham luận, biên bản, kết luận và nhiệm vụ giao theo từng kết luận — đơn vị \
+dự, tham luận, nhiệm vụ chỉ gồm những gì trong phạm vi của đồng chí.
+- **Nhiệm vụ** (`GET /api/tasks`, `GET /api/tasks/{pk}`): nhiệm vụ của đơn vị (`tab=unit`) \
+hoặc đơn vị giao (`tab=assigned`), tình hình thực hiện theo ma trận theo dõi nhiệm vụ, tổng \
+hợp theo cây; `POST …/{pk}/progress` (cán bộ đơn vị báo cáo tiến độ, minh chứng là văn bản, \
+hoạt động, báo cáo của chính đơn vị), `…/done` (lãnh đạo đơn vị báo hoàn thành), \
+`…/accept` và `…/return` (lãnh đạo đơn vị giao nghiệm thu hoặc trả lại kèm lý do).
+- **Báo cáo tổng hợp** (`GET /api/consolidations/{pk}`): cấu trúc đã tổng hợp dạng JSON \
+(đọc, không ghi gì); `POST …/{pk}/docx`: tệp Word, lần xuất được ghi lại.
 """
 
 api = NinjaAPI(
@@ -139,3 +160,4 @@ api.add_router("", accounts.router)
 api.add_router("", "giaoban.api.reports.router")
 api.add_router("", documents.router)  # with document_writes' operations
 api.add_router("", activities.router)
+api.add_router("", conferences.router)

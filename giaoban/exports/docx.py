@@ -33,10 +33,12 @@ Example (in a view, after the scope checks)::
 
 import datetime
 import io
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -44,7 +46,11 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
+from docx.oxml.simpletypes import ST_HpsMeasure, ST_SignedTwipsMeasure, ST_TwipsMeasure
 from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.text.run import Run
+from lxml import etree
 
 from giaoban.core.formatting import format_number
 
@@ -69,6 +75,7 @@ MERGE_LEFT, MERGE_UP = object(), object()
 
 _ALIGN = WD_ALIGN_PARAGRAPH
 _CENTRE, _LEFT, _RIGHT = _ALIGN.CENTER, _ALIGN.LEFT, _ALIGN.RIGHT
+_JUSTIFY = _ALIGN.JUSTIFY
 _ALIGNS = {"left": _LEFT, "center": _CENTRE, "right": _RIGHT}
 _LETTERS = "abcdđeghiklmnopqrstuvxy"  # points a), b), … d), đ), e) of Vietnamese texts
 _ROMAN = "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII XIX XX".split()
@@ -156,6 +163,7 @@ class OfficialDocument:
         self._doc = Document()
         self._landscape = self._break_pending = False
         self._counters = [0, 0, 0]
+        self._style_ids = {}
         _set_up_styles(self._doc)
         _set_up_section(self._doc.sections[0], landscape=False, first=True)
         _set_properties(self._doc, issuer, kind_label, subject)
@@ -198,7 +206,15 @@ class OfficialDocument:
         self._break_pending = True
 
     def table(
-        self, header_rows, rows, widths=None, landscape=False, title=None, align=None, size=TABLE_PT
+        self,
+        header_rows,
+        rows,
+        widths=None,
+        landscape=False,
+        title=None,
+        align=None,
+        size=TABLE_PT,
+        note=None,
     ):
         """A bordered table (an annex, phụ lục) whose header rows repeat on every page.
 
@@ -206,11 +222,15 @@ class OfficialDocument:
         right-aligned) or None (blank); a header cell may be MERGE_LEFT or MERGE_UP.
         `align` ("left", "center", "right" or None per column) overrides the alignment,
         e.g. a centred "TT" column. `widths` in mm, by default equal over the text width.
-        `landscape=True` puts the table on landscape pages; `title` lines go above it.
+        `landscape=True` puts the table on landscape pages; `title` lines go above it, then
+        `note` lines (what the columns' codes mean), in italics at the table's size.
         """
         brk = self._start(landscape)
         for line in title.split("\n") if title else ():
             _para(self._doc, line, _BOLD, space_after=3, before=brk)
+            brk = False
+        for line in note.split("\n") if note else ():
+            _para(self._doc, line, _Look(size, italic=True), _JUSTIFY, space_after=3, before=brk)
             brk = False
         if brk:
             _para(self._doc, "", _Look(2), before=True)
@@ -222,9 +242,8 @@ class OfficialDocument:
         aligns += [None] * (columns - len(aligns))
         for row, values in zip(table.rows, header_rows, strict=True):
             _fill_row(row, values, _Look(size, bold=True), widths, [_CENTRE] * columns, True)
-        for values in rows:
-            _fill_row(table.add_row(), values, _Look(size), widths, aligns, False)
-        _merge_header(table, header_rows)
+        _merge_header(table, header_rows)  # before the body: `table.cell` reads every row
+        _append_rows(table, rows, _Look(size), widths, aligns)
         _para(self._doc, "", _Look(6))  # also keeps a next table from joining this one
         return table
 
@@ -302,7 +321,13 @@ class OfficialDocument:
 
     def _body_para(self, text, style, look=None):
         brk = self._start(False)  # first: a new section goes before the paragraph
-        paragraph = self._doc.add_paragraph(style=style)
+        paragraph = self._doc.add_paragraph()
+        # What `add_paragraph(style=name)` does, without python-docx's look-up of the name
+        # among all styles each time (a few ms a paragraph).
+        style_id = self._style_ids.get(style)
+        if style_id is None:
+            style_id = self._style_ids[style] = self._doc.styles[style].style_id
+        paragraph._p.style = style_id
         paragraph.paragraph_format.page_break_before = brk or None
         _run(paragraph, text, look or _Look())
         return paragraph
@@ -352,7 +377,21 @@ def _element(tag, text=None, **attrs):
 
 
 def _run(paragraph, text, look):
-    run = paragraph.add_run(nfc(text))  # "\n" becomes a line break
+    """A run of `text` in the look, at the end of the paragraph (a line feed becomes a line
+    break): the element python-docx's `add_run` and font setters make, written at once."""
+    text = nfc(text)
+    try:
+        element = parse_xml(
+            f'<w:r xmlns:w="{_W}">{_run_properties(look)}{_run_content(text)}</w:r>'.encode()
+        )
+    except etree.XMLSyntaxError:  # a character XML cannot hold: python-docx says which
+        return _slow_run(paragraph, text, look)
+    paragraph._p.append(element)
+    return Run(element, paragraph)
+
+
+def _slow_run(paragraph, text, look):
+    run = paragraph.add_run(text)
     run.font.size = Pt(look.size)
     run.font.bold, run.font.italic = look.bold or None, look.italic or None
     run.font.underline = look.underline or None
@@ -438,6 +477,90 @@ def _fill_row(row, values, look, widths_mm, aligns, header):
         number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
         text = format_number(value) if number else str(value)
         _para(cell, text, look, align=aligns[column] or (_RIGHT if number else _LEFT))
+
+
+# ---------------------------------------------------------------- body rows, fast
+#
+# An annex of 168 communes × 9 indicators is thousands of cells; python-docx builds each
+# cell's paragraph, run and properties element by element (about 2 ms a cell). The body
+# rows are written instead as the XML that `_fill_row` would make — the same elements,
+# attributes and order (tests/conferences/test_consolidation_docx.py compares the two) —
+# and parsed once per table; runs likewise.
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_CELL_ALIGN = {_CENTRE: "center", _LEFT: "left", _RIGHT: "right"}
+_BREAKS = re.compile(r"(\t|\r|\n)")
+
+
+def _twips(mm):
+    return ST_TwipsMeasure.convert_to_xml(Mm(mm))
+
+
+def _run_content(text):
+    """<w:t>, <w:tab/> and <w:br/> as python-docx's run text setter makes them: a tab is a
+    tab, each carriage return or line feed a break, the text between them one <w:t>."""
+    out = []
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<w:t{space}>{xml_escape(piece)}</w:t>")
+    return "".join(out)
+
+
+def _run_properties(look):
+    bold = "<w:b/>" if look.bold else ""
+    italic = "<w:i/>" if look.italic else ""
+    size = f'<w:sz w:val="{ST_HpsMeasure.convert_to_xml(Pt(look.size))}"/>'
+    underline = '<w:u w:val="single"/>' if look.underline else ""
+    return f"<w:rPr>{bold}{italic}{size}{underline}</w:rPr>"
+
+
+def _cell_xml(value, width, align, look, run_properties):
+    head = f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/><w:vAlign w:val="center"/></w:tcPr>'
+    if value is None or value is MERGE_LEFT or value is MERGE_UP:
+        return head + "<w:p/></w:tc>"
+    number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    text = format_number(value) if number else str(value)
+    jc = _CELL_ALIGN[align or (_RIGHT if number else _LEFT)]
+    if not text:  # an empty line of the look's height, as `_para` makes it
+        line = ST_SignedTwipsMeasure.convert_to_xml(Pt(look.size))
+        spacing = f'<w:spacing w:after="0" w:line="{line}" w:lineRule="exact"/>'
+        return f'{head}<w:p><w:pPr>{spacing}<w:jc w:val="{jc}"/></w:pPr></w:p></w:tc>'
+    run = f"<w:r>{run_properties}{_run_content(nfc(text))}</w:r>"
+    paragraph = f'<w:p><w:pPr><w:spacing w:after="0"/><w:jc w:val="{jc}"/></w:pPr>{run}</w:p>'
+    return head + paragraph + "</w:tc>"
+
+
+def _append_rows(table, rows, look, widths_mm, aligns):
+    """The body rows, as `_fill_row(table.add_row(), …)` would add them one by one."""
+    if not rows:
+        return
+    widths = [_twips(mm) for mm in widths_mm]
+    run_properties = _run_properties(look)
+    parts = [f'<w:tbl xmlns:w="{_W}">']
+    for values in rows:
+        cells = []
+        for column, width in enumerate(widths):
+            if column < len(values):
+                cells.append(_cell_xml(values[column], width, aligns[column], look, run_properties))
+            else:  # python-docx's new cell: the grid's width, an empty paragraph
+                tc_pr = f'<w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>'
+                cells.append(f"<w:tc>{tc_pr}<w:p/></w:tc>")
+        parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
+    parts.append("</w:tbl>")
+    try:
+        fragment = parse_xml("".join(parts).encode("utf-8"))
+    except etree.XMLSyntaxError:  # a character XML cannot hold: python-docx says which
+        for values in rows:
+            _fill_row(table.add_row(), values, look, widths_mm, aligns, False)
+        return
+    tbl = table._tbl
+    for tr in list(fragment):
+        tbl.append(tr)
 
 
 def _merge_header(table, header_rows):
