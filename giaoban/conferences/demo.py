@@ -14,8 +14,8 @@ With T the demo's "today" and P the demo form's latest ended period (6 tháng đ
   late, a few overdue, one sent back), five provinces on the second (due after T:
   within the deadline or done early), the departments on the third; progress is reported
   with the province's implementing plan (the documents' demo) or an activity as evidence;
-- the demo province's own conference of P with its communes, closed, one conclusion with
-  tasks to a few communes;
+- the demo province's own consolidated report of P (excerpts of its communes' texts) and its
+  conference of P with its communes, closed, one conclusion with tasks to a few communes;
 - the ministry's draft consolidated report of the current period, whose section "Kết quả
   thực hiện kết luận hội nghị kỳ trước" compiles those tasks.
 
@@ -69,8 +69,8 @@ MINUTES = (
     "các tham luận và ý kiến thảo luận; thống nhất các nội dung kết luận."
 )
 OPENING = (
-    f"{LABEL} Thực hiện Chương trình công tác năm, Đảng ủy Công an Trung ương báo cáo kết quả "
-    "công tác đảng, công tác chính trị trong kỳ và phương hướng, nhiệm vụ kỳ tới như sau."
+    f"{LABEL} Thực hiện Chương trình công tác năm, {{party}} báo cáo kết quả công tác đảng, "
+    "công tác chính trị trong kỳ và phương hướng, nhiệm vụ kỳ tới như sau."
 )
 OWN_WORDS = {
     "KQ": f"{LABEL} Các cấp ủy, tổ chức đảng đã bám sát chỉ đạo của cấp trên; một số kết quả "
@@ -142,7 +142,7 @@ class _Demo:
     def run(self):
         ministry = self.ctx.ministry
         self.at(ministry)
-        report = self.report(ministry)
+        report = self.report(ministry, self.date)
         conference = self.conference(ministry, report)
         self.ministry_tasks(conference)
         self.close(conference)
@@ -154,18 +154,20 @@ class _Demo:
 
     # ---------------------------------------------------------- the consolidated report
 
-    def report(self, unit):
+    def report(self, unit, date):
+        """The unit's consolidated report of the period, issued two days before `date`."""
         draft = consolidation.open_draft(
             self.actor, unit, PARTY, self.form, self.period.key, self.today, is_demo=True
         )
-        consolidation.add_own(self.actor, draft, "", OPENING)
+        party = unit.party_name or f"Đảng ủy {unit.name}"
+        consolidation.add_own(self.actor, draft, "", OPENING.format(party=party))
         sent = [s for s in reports.submissions(unit, self.form, self.period) if s.sent]
         for code, words in OWN_WORDS.items():
             consolidation.add_own(self.actor, draft, code, words)
             with_text = [s for s in sent if s.texts.get(code)]
             for s in _rng(unit.code, code).sample(with_text, min(3, len(with_text))):
                 consolidation.add_excerpt(self.actor, draft, code, s.report_id, code)
-        consolidation.issue(self.actor, draft, self.date - datetime.timedelta(days=2))
+        consolidation.issue(self.actor, draft, date - datetime.timedelta(days=2))
         return draft
 
     # ---------------------------------------------------------- the conference
@@ -362,6 +364,7 @@ class _Demo:
             body=PARTY,
             start_time=datetime.time(14, 0),
             place=f"Hội trường Công an tỉnh {LABEL}",
+            consolidation=self.report(province, date),
         )
         conference.is_demo = True
         conference.save(update_fields=["is_demo"])

@@ -4,29 +4,11 @@ A smoke run only: it checks that the script builds its data, measures every targ
 prints its summary — never a speed (speed is measured by the script, not tested).
 """
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_documents.py"
+from tests.bench_run import run_quick
 
 
 def test_the_documents_benchmark_runs_quick_on_sqlite():
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("GIAOBAN_", "DJANGO_", "PYTEST_")) and k != "DATABASE_URL"
-    }
-    done = subprocess.run(  # noqa: S603 — our own script
-        [sys.executable, str(SCRIPT), "--quick", "--db", "sqlite"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    out = done.stdout
+    out = run_quick("bench_documents.py")
     assert "=== Summary (targets from issue 8, point 10) ===" in out
     for line in (
         "the central document's page (ministry)",
