@@ -309,6 +309,16 @@ def issuer_of(consolidation):
     )
 
 
+def printed_sections(snapshot):
+    """The narrative parts a report prints, in order: the first always (it carries the
+    figures and the records' sections), the others when they hold a paragraph — a heading
+    with nothing under it is left out, and the headings are numbered as they print."""
+    sections = snapshot["sections"] or [
+        {"code": "", "title": _("Kết quả đạt được"), "paragraphs": []}
+    ]
+    return [s for n, s in enumerate(sections) if n == 0 or s["paragraphs"]]
+
+
 def render(consolidation, snapshot, document=None):
     """The .docx bytes; `document` is the register's issued document (number and date)."""
     issuer = issuer_of(consolidation)
@@ -326,8 +336,7 @@ def render(consolidation, snapshot, document=None):
     )
     _write_paragraphs(doc, snapshot["opening"])
     doc.paragraph(submitted_line(snapshot))
-    sections = snapshot["sections"] or [{"title": _("Kết quả đạt được"), "paragraphs": []}]
-    for n, section in enumerate(sections):
+    for n, section in enumerate(printed_sections(snapshot)):
         doc.heading(section["title"].upper())
         _write_paragraphs(doc, section["paragraphs"])
         if n == 0:

@@ -271,3 +271,12 @@ def test_issuing_registers_a_report_with_its_number(cast, draft, sent):
         svc.add_own(cast.ministry_officer, draft, "KQ", "Sau ban hành")
     with pytest.raises(svc.ConsolidationError):
         svc.issue(_leader(cast), draft)
+
+
+def test_a_part_with_nothing_in_it_is_not_printed(cast, draft, sent):
+    excerpt(draft, cast.ministry_officer, sent["T19"], field="HC", section="HC")
+    data, *_ = svc.export(cast.ministry_officer, draft)
+    headings = [p.text for p in _docx(data).paragraphs if p.style.name == "Heading 1"]
+    # The first part always (its figures), then only the parts that hold a paragraph,
+    # numbered as they print.
+    assert headings == ["I. KẾT QUẢ ĐẠT ĐƯỢC", "II. HẠN CHẾ, TỒN TẠI"]

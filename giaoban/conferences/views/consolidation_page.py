@@ -346,7 +346,7 @@ def print_context(consolidation):
     figures = main_figures(snapshot)
     records = records_of(snapshot)
     sections = []
-    for n, section in enumerate(snapshot["sections"], start=1):
+    for n, section in enumerate(layout.printed_sections(snapshot), start=1):
         sections.append({**section, "number": ROMAN[n - 1] if n <= len(ROMAN) else str(n)})
     return {
         "consolidation": consolidation,
