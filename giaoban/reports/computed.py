@@ -87,15 +87,20 @@ def clean_params(source, raw):
     return params, problems
 
 
-def describe(indicator, source=None):
-    """The rule in words: "Nhật ký hoạt động — Số hoạt động (theo loại). Loại hoạt động: …"."""
+def describe(indicator, source=None, choices=None):
+    """The rule in words: "Nhật ký hoạt động — Số hoạt động (theo loại). Loại hoạt động: …".
+
+    `choices`, a dict, keeps each parameter's choices between calls (a page's indicators)."""
     source = source or source_of(indicator)
     if source is None:
         return _("Nguồn số liệu “%(key)s” không còn; số liệu nhập tay.") % {"key": indicator.source}
     parts = [f"{source.group} — {source.label}"]
     params = params_of(indicator)
+    choices = {} if choices is None else choices
     for param in source.params:
-        labels = dict(param.choices())
+        if param not in choices:
+            choices[param] = dict(param.choices())
+        labels = choices[param]
         chosen = [str(labels.get(v, v)) for v in params.get(param.key, [])]
         parts.append(f"{param.label}: {'; '.join(chosen)}")  # labels may hold commas
     return ". ".join(str(p) for p in parts) + "."
@@ -296,7 +301,7 @@ def states(indicators, unit, start, end, report=None, rows=None):
     now = live(pairs, [unit.pk], start, end)[unit.pk]
     rows = (stored(report) if report else {}) if rows is None else rows
     editable = report is None or report.status in EDITABLE
-    out = {}
+    out, choices = {}, {}
     for ind, source in pairs:
         row = rows.get(ind.code)
         reason = row.reason if row else ""
@@ -307,7 +312,7 @@ def states(indicators, unit, start, end, report=None, rows=None):
         out[ind.code] = Computed(
             indicator=ind,
             source=source,
-            description=describe(ind, source),
+            description=describe(ind, source, choices),
             link=source.link(unit, start, end, params_of(ind)),
             live=now[ind.code],
             value=value,

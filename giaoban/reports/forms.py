@@ -44,11 +44,12 @@ class EntryForm(forms.Form):
         reasons=None,
         computed=(),
         editable=True,
+        indicators=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.version = version
-        self.indicators = list(version.indicators.all())
+        self.indicators = list(version.indicators.all()) if indicators is None else indicators
         self.narratives = list(version.narratives.all())
         self.computed = set(computed)
         values, texts, reasons = values or {}, texts or {}, reasons or {}
@@ -116,6 +117,9 @@ class EntryForm(forms.Form):
             if (present is None or name in present) and name not in self.errors:
                 texts[nar.code] = self.cleaned_data.get(name, "")
         return values, texts
+
+    def initial_text(self, code):
+        return self.fields[TEXT_PREFIX + code].initial or ""
 
     def raw_reasons(self, present=None):
         """{indicator code: reason} of the overrides sent (computed indicators only)."""

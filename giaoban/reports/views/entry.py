@@ -203,28 +203,32 @@ def _sections(version, entry_form, problems, previous, states):
     return sections
 
 
-def _computed_codes(version):
-    return [ind.code for ind, _source in computed.computed_of(version.indicators.all())]
+def _computed_codes(version, indicators=None):
+    indicators = version.indicators.all() if indicators is None else indicators
+    return [ind.code for ind, _source in computed.computed_of(indicators)]
 
 
-def _current_form(target, editable, report=None):
-    """The sheet as stored: a computed indicator's box holds only an override."""
+def _current_form(target, editable, report=None, rows=None):
+    """The sheet as stored: a computed indicator's box holds only an override. `rows`:
+    the report's computed.stored(), when already read."""
     report = report or target.report
+    version = report.version if report else target.form.current_version()
+    indicators = list(version.indicators.all())
+    codes = set(_computed_codes(version, indicators))
     if report is None:
-        version = target.form.current_version()
-        return EntryForm(version, computed=_computed_codes(version), editable=editable)
-    codes = set(_computed_codes(report.version))
-    rows = computed.stored(report)
+        return EntryForm(version, computed=codes, editable=editable, indicators=indicators)
+    rows = computed.stored(report) if rows is None else rows
     values = {c: r.value for c, r in rows.items() if c not in codes or r.reason}
     reasons = {c: r.reason for c, r in rows.items() if c in codes}
     texts = dict(report.texts.values_list("field__code", "text"))
     return EntryForm(
-        report.version,
+        version,
         values=values,
         texts=texts,
         reasons=reasons,
         computed=codes,
         editable=editable,
+        indicators=indicators,
     )
 
 
@@ -300,9 +304,11 @@ def _unread_message(now, n):
     ) % {"t": now.strftime("%H:%M"), "n": n}
 
 
-def _states(target, indicators):
+def _states(target, indicators, rows=None):
     period = target.period
-    return computed.states(indicators, target.unit, period.start, period.end, target.report)
+    return computed.states(
+        indicators, target.unit, period.start, period.end, target.report, rows=rows
+    )
 
 
 def _fill_page(request, target, entry_form, problems, status, states=None, **extra):
@@ -353,12 +359,16 @@ def fill(request, form, period, code):
         return _fill_post(request, target)
     if target.report is None and not perms["may_edit"]:
         return render(request, "reports/entry/fill.html", report_context(request, target))
-    entry_form = _current_form(target, perms["may_edit"])
-    states = _states(target, entry_form.indicators)
-    if target.report:
-        problems = workflow.validate(target.report)
-    else:  # the empty sheet, checked as it would be saved (required parts flagged)
-        problems = check(entry_form.version, {c: st.value for c, st in states.items()}, {})
+    # What the report holds is read once, the records once: the sheet, the computed
+    # values and the checks (on the figures as they stand) all come from them.
+    rows = computed.stored(target.report) if target.report else {}
+    entry_form = _current_form(target, perms["may_edit"], rows=rows)
+    states = _states(target, entry_form.indicators, rows)
+    values = {code: row.value for code, row in rows.items()}
+    values.update({code: st.value for code, st in states.items() if st.value is not None})
+    # The empty sheet is checked as it would be saved (required parts flagged).
+    texts = {f.code: entry_form.initial_text(f.code) for f in entry_form.narratives}
+    problems = check(entry_form.version, values, texts)
     return _fill_page(request, target, entry_form, problems, 200, states=states)
 
 
