@@ -31,6 +31,7 @@ from giaoban.conferences.views.conference_common import (
     conference_or_404,
     participants_seen,
     refuse,
+    run_action,
     sees_all_participants,
     url,
 )
@@ -162,12 +163,13 @@ def conference(request, pk):
 def start(request, pk):
     """Bắt đầu hội nghị: from now the minutes are kept until the close."""
     conference = conference_or_404(request, pk)
-    try:
+
+    def begin():
         services.start(request.user, conference)
-    except REFUSALS as error:
-        return refuse(request, error.message, conference)
-    messages.success(request, _("Hội nghị đã bắt đầu: ghi biên bản trong khi họp."))
-    return redirect(url(conference))
+        messages.success(request, _("Hội nghị đã bắt đầu: ghi biên bản trong khi họp."))
+        return redirect(url(conference))
+
+    return run_action(request, conference, begin)
 
 
 def _close_context(conference):

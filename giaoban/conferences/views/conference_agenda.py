@@ -18,12 +18,12 @@ from giaoban.conferences import services
 from giaoban.conferences.forms_conference import AgendaItemForm
 from giaoban.conferences.models import AgendaItem, Conference
 from giaoban.conferences.views.conference_common import (
-    REFUSALS,
     conference_or_404,
     edit_refusal,
     posted,
-    put_error,
     refuse,
+    run_action,
+    run_form,
 )
 from giaoban.core.scope import VIEW
 from giaoban.core.text import fold
@@ -97,29 +97,24 @@ def conference_agenda(request, pk):
     if refusal is not None:
         return refusal
     form, search = _form(request, conference)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                item = services.add_item(
-                    request.user,
-                    conference,
-                    data["title"],
-                    data.get("presenter"),
-                    data.get("duration"),
-                    docs=_docs(request.user, form),
-                )
-            except REFUSALS as error:
-                if error.forbidden:
-                    return refuse(request, error.message, conference)
-                put_error(form, error)
-            else:
-                messages.success(
-                    request, _("Đã thêm mục %(n)s: %(t)s.") % {"n": item.order, "t": item.title}
-                )
-                return redirect(agenda_url(conference))
+
+    def save(data):
+        item = services.add_item(
+            request.user,
+            conference,
+            data["title"],
+            data.get("presenter"),
+            data.get("duration"),
+            docs=_docs(request.user, form),
+        )
+        messages.success(
+            request, _("Đã thêm mục %(n)s: %(t)s.") % {"n": item.order, "t": item.title}
+        )
+        return redirect(agenda_url(conference))
+
+    response, status = run_form(request, conference, form, save)
+    if response is not None:
+        return response
     context = {"conference": conference, "form": form, "items": _items(conference), **search}
     return render(request, PAGE, context, status=status)
 
@@ -153,27 +148,22 @@ def agenda_item(request, pk):
         "documents": [d.pk for d in linked],
     }
     form, search = _form(request, conference, linked, initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.update_item(
-                    request.user,
-                    item,
-                    data["title"],
-                    data.get("presenter"),
-                    data.get("duration"),
-                    docs=_docs(request.user, form),
-                )
-            except REFUSALS as error:
-                if error.forbidden:
-                    return refuse(request, error.message, conference)
-                put_error(form, error)
-            else:
-                messages.success(request, _("Đã lưu mục %(n)s.") % {"n": item.order})
-                return redirect(agenda_url(conference))
+
+    def save(data):
+        services.update_item(
+            request.user,
+            item,
+            data["title"],
+            data.get("presenter"),
+            data.get("duration"),
+            docs=_docs(request.user, form),
+        )
+        messages.success(request, _("Đã lưu mục %(n)s.") % {"n": item.order})
+        return redirect(agenda_url(conference))
+
+    response, status = run_form(request, conference, form, save)
+    if response is not None:
+        return response
     context = {"conference": conference, "item": item, "form": form, **search}
     return render(request, ITEM, context, status=status)
 
@@ -189,11 +179,12 @@ def agenda_move(request, pk):
     step = {"-1": -1, "1": 1}.get(request.POST.get("step", ""))
     if step is None:
         return refuse(request, _("Hướng di chuyển không hợp lệ."), conference, status=400)
-    try:
+
+    def move():
         services.move_item(request.user, item, step)
-    except REFUSALS as error:
-        return refuse(request, error.message, conference)
-    return redirect(agenda_url(conference))
+        return redirect(agenda_url(conference))
+
+    return run_action(request, conference, move)
 
 
 @login_required
@@ -203,12 +194,13 @@ def agenda_delete(request, pk):
     refusal = edit_refusal(request, conference)
     if refusal is not None:
         return refusal
-    try:
+
+    def delete():
         services.delete_item(request.user, item)
-    except REFUSALS as error:
-        return refuse(request, error.message, conference)
-    messages.success(request, _("Đã xóa mục “%(t)s”.") % {"t": item.title})
-    return redirect(agenda_url(conference))
+        messages.success(request, _("Đã xóa mục “%(t)s”.") % {"t": item.title})
+        return redirect(agenda_url(conference))
+
+    return run_action(request, conference, delete)
 
 
 urlpatterns = [

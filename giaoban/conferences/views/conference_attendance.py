@@ -15,12 +15,10 @@ from django.views.decorators.http import require_http_methods
 from giaoban.conferences import exports, services
 from giaoban.conferences.forms_conference import AttendanceForm
 from giaoban.conferences.views.conference_common import (
-    REFUSALS,
     conference_or_404,
     edit_refusal,
     posted,
-    put_error,
-    refuse,
+    run_form,
     url,
 )
 
@@ -36,27 +34,23 @@ def conference_attendance(request, pk):
         return refusal
     participants = list(conference.participants.select_related("unit").order_by("path"))
     form = AttendanceForm(*posted(request), participants=participants)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                changed = services.set_attendance(request.user, conference, form.rows())
-            except REFUSALS as error:
-                if error.forbidden:
-                    return refuse(request, error.message, conference)
-                put_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Đã lưu điểm danh (%(n)s đơn vị thay đổi).",
-                        "Đã lưu điểm danh (%(n)s đơn vị thay đổi).",
-                        changed,
-                    )
-                    % {"n": changed},
-                )
-                return redirect(url(conference, "#attendance"))
+
+    def save(_data):
+        changed = services.set_attendance(request.user, conference, form.rows())
+        messages.success(
+            request,
+            ngettext(
+                "Đã lưu điểm danh (%(n)s đơn vị thay đổi).",
+                "Đã lưu điểm danh (%(n)s đơn vị thay đổi).",
+                changed,
+            )
+            % {"n": changed},
+        )
+        return redirect(url(conference, "#attendance"))
+
+    response, status = run_form(request, conference, form, save)
+    if response is not None:
+        return response
     context = {
         "conference": conference,
         "form": form,

@@ -85,6 +85,34 @@ def put_error(form, error, rename=None):
         form.add_error(field if field in form.fields else None, message)
 
 
+def run_form(request, conference, form, save, rename=None):
+    """The POST half of an editing page: (response, status). On a GET: (None, 200). On a
+    POST the form is validated and `save(cleaned_data)` run — a service call returning the
+    response to send when it succeeds (a redirect, with its message); a forbidden refusal
+    answers with its page (403), any other goes beside the field it names (400) — through
+    `rename`, a mapping or a function of the form giving one, for fields named otherwise."""
+    if request.method != "POST":
+        return None, 200
+    if not form.is_valid():
+        return None, 400
+    try:
+        return save(form.cleaned_data), 302
+    except REFUSALS as error:
+        if error.forbidden:
+            return refuse(request, error.message, conference), 403
+        put_error(form, error, rename(form) if callable(rename) else rename)
+        return None, 400
+
+
+def run_action(request, conference, action):
+    """A POST-only action (`action()` returns the response): a refusal answers with its
+    page, 403 when it is not the user's to do, 409 when the state forbids it now."""
+    try:
+        return action()
+    except REFUSALS as error:
+        return refuse(request, error.message, conference, status=403 if error.forbidden else 409)
+
+
 def participants_seen(user, conference):
     """The participant rows the user may see, in the tree's order: every row for the host's
     people, a participant's own subtree for the others."""

@@ -16,12 +16,11 @@ from giaoban.conferences import services, tasks
 from giaoban.conferences.forms_conference import AssignForm, ConclusionForm
 from giaoban.conferences.models import Conclusion, Conference, Task
 from giaoban.conferences.views.conference_common import (
-    REFUSALS,
     conference_or_404,
     edit_refusal,
     posted,
-    put_error,
-    refuse,
+    run_action,
+    run_form,
 )
 from giaoban.core import due
 from giaoban.core.scope import VIEW
@@ -68,23 +67,19 @@ def conclusions(request, pk):
     if refusal is not None:
         return refusal
     form = ConclusionForm(*posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                c = services.add_conclusion(request.user, conference, form.cleaned_data["text"])
-            except REFUSALS as error:
-                if error.forbidden:
-                    return refuse(request, error.message, conference)
-                put_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Đã thêm kết luận %(n)s: giao nhiệm vụ cho đơn vị ở dưới kết luận.")
-                    % {"n": c.number},
-                )
-                return redirect(conclusions_url(conference, f"#conclusion-{c.number}"))
+
+    def save(data):
+        c = services.add_conclusion(request.user, conference, data["text"])
+        messages.success(
+            request,
+            _("Đã thêm kết luận %(n)s: giao nhiệm vụ cho đơn vị ở dưới kết luận.")
+            % {"n": c.number},
+        )
+        return redirect(conclusions_url(conference, f"#conclusion-{c.number}"))
+
+    response, status = run_form(request, conference, form, save)
+    if response is not None:
+        return response
     context = {
         "conference": conference,
         "form": form,
@@ -109,19 +104,15 @@ def conclusion_edit(request, pk):
     if refusal is not None:
         return refusal
     form = ConclusionForm(*posted(request), initial={"text": conclusion.text})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.edit_conclusion(request.user, conclusion, form.cleaned_data["text"])
-            except REFUSALS as error:
-                if error.forbidden:
-                    return refuse(request, error.message, conference)
-                put_error(form, error)
-            else:
-                messages.success(request, _("Đã lưu kết luận %(n)s.") % {"n": conclusion.number})
-                return redirect(conclusions_url(conference, f"#conclusion-{conclusion.number}"))
+
+    def save(data):
+        services.edit_conclusion(request.user, conclusion, data["text"])
+        messages.success(request, _("Đã lưu kết luận %(n)s.") % {"n": conclusion.number})
+        return redirect(conclusions_url(conference, f"#conclusion-{conclusion.number}"))
+
+    response, status = run_form(request, conference, form, save)
+    if response is not None:
+        return response
     context = {"conference": conference, "conclusion": conclusion, "form": form}
     return render(request, EDIT, context, status=status)
 
@@ -133,15 +124,16 @@ def conclusion_delete(request, pk):
     refusal = edit_refusal(request, conference)
     if refusal is not None:
         return refusal
-    try:
+
+    def delete():
         services.delete_conclusion(request.user, conclusion)
-    except REFUSALS as error:
-        return refuse(request, error.message, conference, status=403 if error.forbidden else 409)
-    messages.success(
-        request,
-        _("Đã xóa kết luận %(n)s và các nhiệm vụ của kết luận đó.") % {"n": conclusion.number},
-    )
-    return redirect(conclusions_url(conference))
+        messages.success(
+            request,
+            _("Đã xóa kết luận %(n)s và các nhiệm vụ của kết luận đó.") % {"n": conclusion.number},
+        )
+        return redirect(conclusions_url(conference))
+
+    return run_action(request, conference, delete)
 
 
 def _assign_rename(form):
@@ -159,29 +151,25 @@ def conclusion_assign(request, pk):
     if refusal is not None:
         return refusal
     form = AssignForm(*posted(request), user=request.user, conference=conference)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                made = tasks.assign(request.user, conclusion, **form.assignment(conclusion))
-            except REFUSALS as error:
-                if error.forbidden:
-                    return refuse(request, error.message, conference)
-                put_error(form, error, _assign_rename(form))
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Đã giao nhiệm vụ cho %(n)s đơn vị.",
-                        "Đã giao nhiệm vụ cho %(n)s đơn vị.",
-                        len(made),
-                    )
-                    % {"n": len(made)}
-                    if made
-                    else _("Các đơn vị đã chọn đều đã có nhiệm vụ của kết luận này."),
-                )
-                return redirect(conclusions_url(conference, f"#conclusion-{conclusion.number}"))
+
+    def save(_data):
+        made = tasks.assign(request.user, conclusion, **form.assignment(conclusion))
+        messages.success(
+            request,
+            ngettext(
+                "Đã giao nhiệm vụ cho %(n)s đơn vị.",
+                "Đã giao nhiệm vụ cho %(n)s đơn vị.",
+                len(made),
+            )
+            % {"n": len(made)}
+            if made
+            else _("Các đơn vị đã chọn đều đã có nhiệm vụ của kết luận này."),
+        )
+        return redirect(conclusions_url(conference, f"#conclusion-{conclusion.number}"))
+
+    response, status = run_form(request, conference, form, save, _assign_rename)
+    if response is not None:
+        return response
     existing = list(conclusion.tasks.select_related("unit").order_by("path"))
     context = {
         "conference": conference,
@@ -208,12 +196,13 @@ def task_withdraw(request, pk):
     refusal = edit_refusal(request, conference)
     if refusal is not None:
         return refusal
-    try:
+
+    def withdraw():
         tasks.remove(request.user, task)
-    except REFUSALS as error:
-        return refuse(request, error.message, conference, status=403 if error.forbidden else 409)
-    messages.success(request, _("Đã rút nhiệm vụ của %(unit)s.") % {"unit": task.unit.name})
-    return redirect(conclusions_url(conference, f"#conclusion-{task.conclusion.number}"))
+        messages.success(request, _("Đã rút nhiệm vụ của %(unit)s.") % {"unit": task.unit.name})
+        return redirect(conclusions_url(conference, f"#conclusion-{task.conclusion.number}"))
+
+    return run_action(request, conference, withdraw)
 
 
 urlpatterns = [

@@ -12,12 +12,10 @@ from django.views.decorators.http import require_http_methods
 from giaoban.conferences import services
 from giaoban.conferences.forms_conference import MinutesForm
 from giaoban.conferences.views.conference_common import (
-    REFUSALS,
     conference_or_404,
     edit_refusal,
     posted,
-    put_error,
-    refuse,
+    run_form,
     url,
 )
 
@@ -32,19 +30,15 @@ def conference_minutes(request, pk):
     if refusal is not None:
         return refusal
     form = MinutesForm(*posted(request), initial={"minutes": conference.minutes})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.save_minutes(request.user, conference, form.cleaned_data["minutes"])
-            except REFUSALS as error:
-                if error.forbidden:
-                    return refuse(request, error.message, conference)
-                put_error(form, error)
-            else:
-                messages.success(request, _("Đã lưu biên bản."))
-                return redirect(url(conference, "#minutes"))
+
+    def save(data):
+        services.save_minutes(request.user, conference, data["minutes"])
+        messages.success(request, _("Đã lưu biên bản."))
+        return redirect(url(conference, "#minutes"))
+
+    response, status = run_form(request, conference, form, save)
+    if response is not None:
+        return response
     return render(request, PAGE, {"conference": conference, "form": form}, status=status)
 
 

@@ -18,13 +18,13 @@ from giaoban.conferences import services
 from giaoban.conferences.forms_conference import InviteForm, PaperForm
 from giaoban.conferences.models import Paper
 from giaoban.conferences.views.conference_common import (
-    REFUSALS,
     conference_or_404,
     edit_refusal,
     participants_seen,
     posted,
-    put_error,
     refuse,
+    run_action,
+    run_form,
     url,
 )
 from giaoban.core import uploads
@@ -48,29 +48,19 @@ def papers_invite(request, pk):
         "papers_due": conference.papers_due,
     }
     form = InviteForm(*posted(request), participants=participants, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.invite_papers(
-                    request.user, conference, data["participants"], data["papers_due"]
-                )
-            except REFUSALS as error:
-                if error.forbidden:
-                    return refuse(request, error.message, conference)
-                put_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Đã mời %(n)s đơn vị gửi tham luận, hạn %(d)s.")
-                    % {
-                        "n": len(data["participants"]),
-                        "d": data["papers_due"].strftime("%d/%m/%Y"),
-                    },
-                )
-                return redirect(url(conference, "#papers"))
+
+    def save(data):
+        services.invite_papers(request.user, conference, data["participants"], data["papers_due"])
+        messages.success(
+            request,
+            _("Đã mời %(n)s đơn vị gửi tham luận, hạn %(d)s.")
+            % {"n": len(data["participants"]), "d": data["papers_due"].strftime("%d/%m/%Y")},
+        )
+        return redirect(url(conference, "#papers"))
+
+    response, status = run_form(request, conference, form, save)
+    if response is not None:
+        return response
     sent = set(conference.papers.values_list("unit_id", flat=True))
     context = {
         "conference": conference,
@@ -99,31 +89,22 @@ def paper_upload(request, pk):
             conference,
         )
     form = PaperForm(*posted(request, files=True), participants=mine)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            participant = next(p for p in mine if p.pk == form.cleaned_data["participant"])
-            try:
-                paper = services.upload_paper(
-                    request.user,
-                    conference,
-                    participant,
-                    form.cleaned_data["file"],
-                    form.checked,
-                    form.cleaned_data["title"],
-                )
-            except REFUSALS as error:
-                if error.forbidden:
-                    return refuse(request, error.message, conference)
-                put_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Đã gửi tham luận “%(t)s” của %(unit)s.")
-                    % {"t": paper.title, "unit": participant.unit.name},
-                )
-                return redirect(url(conference, "#papers"))
+
+    def save(data):
+        participant = next(p for p in mine if p.pk == data["participant"])
+        paper = services.upload_paper(
+            request.user, conference, participant, data["file"], form.checked, data["title"]
+        )
+        messages.success(
+            request,
+            _("Đã gửi tham luận “%(t)s” của %(unit)s.")
+            % {"t": paper.title, "unit": participant.unit.name},
+        )
+        return redirect(url(conference, "#papers"))
+
+    response, status = run_form(request, conference, form, save)
+    if response is not None:
+        return response
     context = {
         "conference": conference,
         "form": form,
@@ -157,12 +138,13 @@ def paper_file(request, pk):
 def paper_delete(request, pk):
     paper = paper_or_404(request, pk)
     conference = paper.conference
-    try:
+
+    def delete():
         services.delete_paper(request.user, paper)
-    except REFUSALS as error:
-        return refuse(request, error.message, conference)
-    messages.success(request, _("Đã xóa tham luận “%(t)s”.") % {"t": paper.title})
-    return redirect(url(conference, "#papers"))
+        messages.success(request, _("Đã xóa tham luận “%(t)s”.") % {"t": paper.title})
+        return redirect(url(conference, "#papers"))
+
+    return run_action(request, conference, delete)
 
 
 urlpatterns = [
