@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from giaoban.core import roles
-from giaoban.core.paths import subtree_q
+from giaoban.core.paths import ancestor_paths, subtree_q
 from giaoban.core.roles import ADMIN, LEADER, OFFICER, VIEWER
 
 VIEW = "view"  # read anything in the subtree
@@ -82,18 +82,30 @@ class ScopedQuerySet(models.QuerySet):
     - `scope_paths`: lookups from the model to the path(s) of the unit(s) it belongs to,
       e.g. ("unit__path",); several mean "belongs to any of them";
     - `recipients` (optional): (name of the reverse relation to its recipient rows,
-      lookup from a recipient row to its unit's path), e.g. ("recipients", "unit__path").
+      lookup from a recipient row to its unit's path), e.g. ("recipients", "unit__path");
+    - `subtree_of` (optional): the lookup to the path of the unit whose whole subtree the
+      object is addressed to, e.g. "path" for a campaign.
     """
 
     scope_paths: tuple = ()
     recipients: tuple | None = None
+    subtree_of: str | None = None
 
     def restrict(self, user, action=VIEW):
         """Objects in the user's scope for `action`: belonging or addressed to the subtree."""
         q = self.belonging_q(user, action)
         if self.recipients:
             q |= self.addressed_q(user, action)
+        if self.subtree_of:
+            q |= self.within_q(user, action)
         return self.filter(q)
+
+    def within_q(self, user, action):
+        """Objects addressed to a whole subtree that holds one of the user's units."""
+        found = {a for p in role_paths(user, action) for a in ancestor_paths(p)}
+        if not found:
+            return NOTHING
+        return Q(**{f"{self.subtree_of}__in": sorted(found)})
 
     def belonging_to(self, user, action=VIEW):
         return self.filter(self.belonging_q(user, action))

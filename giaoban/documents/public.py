@@ -18,7 +18,15 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from giaoban.documents import numbering, services
-from giaoban.documents.models import PARTY, STATE, Document, IssuingBody, Recipient
+from giaoban.documents.models import (
+    PARTY,
+    STATE,
+    Document,
+    DocumentKind,
+    DocumentLink,
+    IssuingBody,
+    Recipient,
+)
 from giaoban.exports.docx import Issuer
 
 DocumentError = services.DocumentError
@@ -71,13 +79,14 @@ def issued_document(user, document_id, unit=None):
 
 
 def visible(user, ids):
-    """{id: Document} of the documents among `ids` the user may see."""
-    return Document.objects.restrict(user).in_bulk(list(ids))
+    """{id: Document} of the documents among `ids` the user may open (drafts only where
+    the user writes or approves: `services.visible_documents`)."""
+    return services.visible_documents(user).in_bulk(list(ids))
 
 
 def restrict(user):
-    """The documents the user may see (a picker's queryset: list, search)."""
-    return Document.objects.restrict(user)
+    """The documents the user may open (a picker's queryset: list, search)."""
+    return services.visible_documents(user)
 
 
 def received(unit):
@@ -226,3 +235,81 @@ def set_disseminations(values):
             cursor.executemany(sql, [(adapt(r.disseminated_on), r.sessions, r.pk) for r in changed])
         writer.flush()
     return len(changed)
+
+
+def chain_ids(document_id, depth=4):
+    """The ids of `document_id` and of the issued documents implementing it, down the tree
+    (a province's plan implementing the central one, a commune's implementing the
+    province's), `depth` levels at most: one query a level."""
+    found = {document_id}
+    level = {document_id}
+    for _ in range(depth):
+        level = (
+            set(
+                DocumentLink.objects.filter(
+                    target_id__in=level,
+                    kind=DocumentLink.Kind.IMPLEMENTS,
+                    source__status__in=(Document.Status.ISSUED, Document.Status.REPLACED),
+                ).values_list("source_id", flat=True)
+            )
+            - found
+        )
+        if not level:
+            break
+        found |= level
+    return found
+
+
+def first_implementing(chain, unit_ids=None):
+    """{unit id: the issue date of its first issued document linked "implements" to a
+    document of `chain`} (a unit's own plan for a campaign or a directive)."""
+    rows = Document.objects.filter(
+        links_out__target_id__in=chain,
+        links_out__kind=DocumentLink.Kind.IMPLEMENTS,
+        status__in=(Document.Status.ISSUED, Document.Status.REPLACED),
+    )
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    out = {}
+    for unit_id, day in rows.values_list("unit_id", "issue_date").order_by("issue_date"):
+        out.setdefault(unit_id, day)
+    return out
+
+
+def implementing_by(user, unit_id, chain, limit=5):
+    """The issued documents of `unit_id` the user may see that implement a document of
+    `chain` (a unit's own plan for a campaign), oldest first."""
+    return list(
+        Document.objects.restrict(user)
+        .filter(
+            unit_id=unit_id,
+            links_out__target_id__in=list(chain),
+            links_out__kind=DocumentLink.Kind.IMPLEMENTS,
+            status__in=(Document.Status.ISSUED, Document.Status.REPLACED),
+        )
+        .distinct()
+        .order_by("issue_date", "pk")
+        .only("pk", "symbol", "subject", "issue_date")[:limit]
+    )
+
+
+def issue_plan(user, unit, body, kind_abbr, subject, body_text, *, day, implements=(), **fields):
+    """A unit's plan (or any document) through the register's own steps, all or nothing:
+    drafted (`services.create_draft`, with `fields`: recipient_rule, recipient_level,
+    disseminate_by, plan_by, report_by, signer_title…), linked "implements" to each of
+    `implements`, sent for review and issued on `day` by `user`, an officer and a leader
+    of `unit` (a campaign's plan, a province's plan implementing it). `is_demo` in
+    `fields` marks it demo. Returns (document, warnings); raises DocumentError."""
+    is_demo = fields.pop("is_demo", False)
+    kind = DocumentKind.objects.filter(body=body, abbreviation=kind_abbr, is_active=True).first()
+    with transaction.atomic():
+        document = services.create_draft(
+            user, unit, body, kind=kind, subject=subject, body_text=body_text, **fields
+        )
+        if is_demo:
+            document.is_demo = True
+            document.save(update_fields=["is_demo"])
+        for target in implements:
+            services.add_link(document, target, DocumentLink.Kind.IMPLEMENTS, user)
+        services.send_for_review(document, user)
+        return services.issue(document, user, day)

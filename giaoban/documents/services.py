@@ -18,13 +18,14 @@ Vietnamese message and the field it is about.
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giaoban.audit.registry import BulkWriter, mark, snapshot, take_snapshot, write
 from giaoban.core import roles, uploads
-from giaoban.core.scope import CHANGE, can
+from giaoban.core.scope import APPROVE, CHANGE, VIEW, can, scope_q
 from giaoban.core.text import fold
 from giaoban.documents import numbering, obligations
 from giaoban.documents.models import (
@@ -73,6 +74,17 @@ class DocumentError(Exception):
 
 
 # ---------------------------------------------------------------- who may do what
+
+
+ISSUED_STATES = (Document.Status.ISSUED, Document.Status.REPLACED, Document.Status.REPEALED)
+
+
+def visible_documents(user):
+    """The documents `user` may open: issued ones in scope (belonging or addressed), and
+    unissued ones (drafts, in review) only within the scope where the user writes or
+    approves. Every page, the API and the other apps (through `public`) ask this."""
+    unissued = scope_q(user, CHANGE, "path") | scope_q(user, APPROVE, "path")
+    return Document.objects.restrict(user, VIEW).filter(Q(status__in=ISSUED_STATES) | unissued)
 
 
 def may_draft(user, unit):

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET
 
 from giaoban.core import roles
 from giaoban.core.paths import ancestor_paths
-from giaoban.core.scope import APPROVE, CHANGE, VIEW, can, may, scope_q
+from giaoban.core.scope import CHANGE, VIEW, can, may
 from giaoban.core.text import fold
 from giaoban.documents import indicators, obligations, services
 from giaoban.documents.models import (
@@ -39,13 +39,13 @@ from giaoban.documents.models import (
     DocumentLink,
     Recipient,
 )
+from giaoban.documents.services import ISSUED_STATES, visible_documents
 from giaoban.units.forms import DateInput, UnitCodeField
 from giaoban.units.models import Unit
 
 S = Document.Status
 L = DocumentLink.Kind
 PAGE_SIZE = 50
-ISSUED_STATES = (S.ISSUED, S.REPLACED, S.REPEALED)
 EXPIRED = "expired"
 STATUS_CSS = {S.DRAFT: "", S.REVIEW: "info", S.ISSUED: "ok", S.REPLACED: "closed"}
 STATUS_CSS |= {S.REPEALED: "closed", EXPIRED: "closed"}
@@ -56,14 +56,6 @@ CHOICE_ERROR = {"invalid_choice": _("Giá trị “%(value)s” không có trong
 
 
 # ---------------------------------------------------------------- shared by every page
-
-
-def visible_documents(user):
-    """The documents `user` may open: issued ones in scope (belonging or addressed), and
-    unissued ones (drafts, in review) only within the scope where the user writes or
-    approves."""
-    unissued = scope_q(user, CHANGE, "path") | scope_q(user, APPROVE, "path")
-    return Document.objects.restrict(user, VIEW).filter(Q(status__in=ISSUED_STATES) | unissued)
 
 
 def number_label(document):
