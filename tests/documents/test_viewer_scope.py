@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from giaoban.core import uploads
-from giaoban.documents import services
+from giaoban.documents import public, services
 from giaoban.documents.models import Attachment
 from tests.conftest import make_user
 from tests.documents.conftest import draft
@@ -30,3 +30,15 @@ def test_a_viewer_does_not_download_a_draft_or_its_files(client, cast, settings,
     client.force_login(cast.officer_a)  # the unit that drafts it still does
     assert client.get(reverse("documents:docx", kwargs={"pk": document.pk})).status_code == 200
     assert client.get(reverse("documents:file", kwargs={"pk": file.pk})).status_code == 200
+
+
+def test_other_apps_see_what_the_register_shows(cast):
+    """documents.public.visible/restrict (a conference's linked documents, a task's
+    evidence, a campaign's plan) answer as the register does: a viewer above never gets a
+    draft; the drafting unit's officer does."""
+    document = draft(cast.officer_a, cast.province_a)
+    viewer = make_user("ministry_viewer_public", cast.root, "viewer")
+    assert public.visible(viewer, [document.pk]) == {}
+    assert not public.restrict(viewer).filter(pk=document.pk).exists()
+    assert set(public.visible(cast.officer_a, [document.pk])) == {document.pk}
+    assert public.restrict(cast.officer_a).filter(pk=document.pk).exists()
