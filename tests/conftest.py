@@ -58,6 +58,11 @@ class Cast:
 
 @pytest.fixture
 def cast(db):
+    return build_cast()
+
+
+def build_cast():
+    """The cast, created in the database (for fixtures that share one beyond a test)."""
     c = Cast()
     c.root = make_unit("BCA", "Bộ Công an", "Bộ Công an", "bo")
     c.department = make_unit(
@@ -79,3 +84,10 @@ def cast(db):
     c.officer_b = make_user("officer_b", c.province_b, "officer")
     c.password = PASSWORD
     return c
+
+
+@pytest.fixture(scope="session")
+def office_profile(tmp_path_factory):
+    """One LibreOffice user profile for the session's conversions (tests/office.py): made on
+    the first one, reused by the rest; never the profile of the person running the tests."""
+    return tmp_path_factory.mktemp("office-profile")

@@ -3,9 +3,6 @@ and the recipients' table as .xlsx, each for the people who may see the document
 
 import datetime
 import io
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -19,10 +16,10 @@ from giaoban.documents import docx as document_docx
 from giaoban.documents import excel, services
 from giaoban.documents.models import Document, Recipient
 from giaoban.units.models import Level
+from tests import office
 from tests.conftest import make_unit, make_user
 from tests.documents.conftest import PARTY, STATE, draft, issued
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TODAY = timezone.localdate()
 ISSUED_ON = TODAY - datetime.timedelta(days=20)
 BODY = (
@@ -364,46 +361,27 @@ def test_a_draft_has_no_recipients_yet(cast):
 # ------------------------------------------------------------------ looked at as PDF
 
 
-def _to_pdf(tmp_path, name, data):
-    office = shutil.which("libreoffice") or shutil.which("soffice")
-    if office is None:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer)")
-    source = tmp_path / name
-    source.write_bytes(data)
-    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
-    command = [office, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-    subprocess.run([*command, str(source)], capture_output=True, timeout=180, check=True)
-    pdf = source.with_suffix(".pdf")
-    assert pdf.exists()
-    pdftoppm, pdftotext = shutil.which("pdftoppm"), shutil.which("pdftotext")
-    if pdftoppm:  # pages to look at, in tests/artifacts
-        ARTIFACTS.mkdir(exist_ok=True)
-        stem = str(ARTIFACTS / f"documents-{source.stem}")
-        subprocess.run([pdftoppm, "-r", "60", "-png", str(pdf), stem], check=True, timeout=60)
-    if pdftotext:
-        return subprocess.run(
-            [pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-        ).stdout
-    return ""
-
-
-def test_both_layouts_convert_to_pdf(tmp_path, cast, resolution, plan):
-    party = _to_pdf(tmp_path, "party.docx", document_docx.document_docx(resolution))
-    state = _to_pdf(tmp_path, "state.docx", document_docx.document_docx(plan))
+def test_both_layouts_convert_to_pdf(tmp_path, office_profile, cast, resolution, plan):
+    files = {
+        "party.docx": document_docx.document_docx(resolution),
+        "state.docx": document_docx.document_docx(plan),
+    }
+    mine = draft(cast.officer_a, cast.province_a, PARTY, "NQ", body_text=BODY)
+    files["draft.docx"] = document_docx.document_docx(mine)
+    read = office.texts(tmp_path, files, office_profile, artifacts="documents")
+    party, state, marked = read["party.docx"], read["state.docx"], read["draft.docx"]
     if party:
         assert "ĐẢNG CỘNG SẢN VIỆT NAM" in party and "Số 01-NQ/ĐU" in party
         assert "Nơi nhận:" in party and "T/M BAN THƯỜNG VỤ" in party
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in state and "Số: 01/KH-BCA" in state
-    mine = draft(cast.officer_a, cast.province_a, PARTY, "NQ", body_text=BODY)
-    marked = _to_pdf(tmp_path, "draft.docx", document_docx.document_docx(mine))
     if marked:
         assert "DỰ THẢO" in marked and "Số ……-NQ/ĐU" in marked
 
 
-def test_the_recipients_table_converts_to_pdf(tmp_path, cast, plan):
-    text = _to_pdf(
-        tmp_path, "recipients.xlsx", excel.recipients_workbook(plan, cast.ministry_officer)
-    )
+def test_the_recipients_table_converts_to_pdf(tmp_path, office_profile, cast, plan):
+    workbook = excel.recipients_workbook(plan, cast.ministry_officer)
+    files = {"recipients.xlsx": workbook}
+    text = office.texts(tmp_path, files, office_profile, artifacts="documents")["recipients.xlsx"]
     if text:
         assert "Theo dõi thực hiện Kế hoạch số 01/KH-BCA" in text
         assert "Quá hạn, chưa thực hiện" in text

@@ -22,6 +22,7 @@ from docx.shared import Pt
 
 from giaoban.exports import docx as official
 from giaoban.exports.docx import MERGE_LEFT, MERGE_UP, PARTY, STATE, Issuer, OfficialDocument
+from tests import office
 
 PARTY_ISSUER = Issuer(
     layout=PARTY,
@@ -330,17 +331,16 @@ def _pdf_pages(pdf):
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
 
 
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory, office_profile):
+    """Both layouts converted by LibreOffice, in one run."""
+    files = {f"{layout}.docx": build(layout) for layout in (PARTY, STATE)}
+    return office.convert(tmp_path_factory.mktemp("pdf"), files, office_profile)
+
+
 @pytest.mark.parametrize("layout", [PARTY, STATE])
-def test_libreoffice_converts_it_to_a_pdf_of_several_pages(layout, tmp_path):
-    office = shutil.which("libreoffice") or shutil.which("soffice")
-    if office is None:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer)")
-    source = tmp_path / f"{layout}.docx"
-    source.write_bytes(build(layout))
-    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"  # no clash with others
-    command = [office, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-    subprocess.run([*command, str(source)], capture_output=True, timeout=120, check=True)
-    pdf = tmp_path / f"{layout}.pdf"
+def test_libreoffice_converts_it_to_a_pdf_of_several_pages(layout, pdfs):
+    pdf = pdfs[f"{layout}.docx"]
     assert pdf.exists()
     assert _pdf_pages(pdf) > 1
 
