@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "giaoban.documents",
     "giaoban.activities",
     "giaoban.conferences",
+    "giaoban.campaigns",
     # API and shell
     "giaoban.api",
     "giaoban.shell",

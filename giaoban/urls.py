@@ -9,6 +9,7 @@ urlpatterns = [
     path("van-ban/", include("giaoban.documents.urls")),
     path("hoat-dong/", include("giaoban.activities.urls")),
     path("giao-ban/", include("giaoban.conferences.urls")),
+    path("sinh-hoat-chinh-tri/", include("giaoban.campaigns.urls")),
     path("cong-viec-nen/", include("giaoban.jobs.urls")),
     path("thong-bao/", include("giaoban.notifications.urls")),
     path("api/", include("giaoban.api.urls")),

@@ -17,7 +17,8 @@ never hide a missing scope check:
 
 A URL whose arguments place nothing in a unit's subtree (no arguments, or only unscoped
 ones such as a reporting period) has nothing to be out of scope of: there the walk reads
-the out-of-scope actor's page, with a few search/filter probes, for names it must not show.
+the out-of-scope actor's page, with a few search/filter probes, for names it must not show
+(LIST_RECORDS builds an area's records first, so that its list is not read empty).
 
 What must hold:
 
@@ -34,9 +35,12 @@ What must hold:
   (tests/test_walk_writes.py makes every write succeed and checks the same).
 """
 
+import dis
 import fnmatch
+import inspect
 import json
 import re
+import sys
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -46,8 +50,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from giaoban.accounts.models import ApiToken, RoleAssignment
-from tests import dbstate, walk_conferences, walk_records
-from tests.conftest import make_user
+from tests import dbstate, walk_campaigns, walk_conferences, walk_records
+from tests.conftest import build_cast, make_user
+from tests.shared import Shared
 
 # Django's own admin is staff-only, guarded by its own is_staff checks, and not part of
 # the product's scoped pages; it is not walked.
@@ -113,9 +118,36 @@ ENTRIES = collect()
 # --- The world the walk runs in --------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The world, built once for the module's tests (tests/shared.py); the walk_* modules'
+    `records(w)` are its layers, built once for the tests whose URLs use them."""
+    with Shared(django_db_blocker, lambda: build_world(build_cast())) as shared:
+        yield shared
+
+
 @pytest.fixture
-def world(cast):
+def world_copy(request, shared_world):
+    """This test's copy of the world, with the records it uses (its URL's, or its write
+    case's in tests/test_walk_writes.py) already built."""
+    callspec = getattr(request.node, "callspec", None)
+    params = callspec.params if callspec else {}
+    if "entry" in params:
+        layers = layers_for(params["entry"])
+    elif "name" in params and hasattr(request.module, "WRITES"):
+        layers = layers_called_by(request.module.WRITES[params["name"]])
+    else:
+        layers = ()
+    return shared_world.copy(layers)
+
+
+@pytest.fixture
+def world(world_copy, db):  # in this order: the test's transaction after the shared writes
     """The cast, with every role for the two actors, a user in the sibling commune, tokens."""
+    return world_copy
+
+
+def build_world(cast):
     for user, unit in [(cast.officer_a, cast.province_a), (cast.commune_officer, cast.commune_a1)]:
         for role in ALL_ROLES:
             RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
@@ -133,6 +165,61 @@ def world(cast):
     cast.in_actor = cast.officer_a
     cast.out_actor = cast.commune_officer
     return cast
+
+
+def layers_for(entry):
+    """The `records(w)` of the tests/walk_*.py modules that urls_for will call for the
+    entry, in that order (an argument the walk does not know is left to fail the test)."""
+    layers = [
+        build
+        for names, build in LIST_RECORDS
+        if any(fnmatch.fnmatchcase(entry.name, n) for n in names)
+    ]
+    for kwarg in entry.kwargs:
+        try:
+            module = rule_for(entry, kwarg).give.__module__
+        except pytest.fail.Exception:
+            return ()
+        if module.startswith("tests.walk_") and sys.modules[module].records not in layers:
+            layers.append(sys.modules[module].records)
+    return tuple(layers)
+
+
+def is_layer(thing):
+    module = getattr(thing, "__module__", None) or ""
+    return module.startswith("tests.walk_") and thing is getattr(sys.modules[module], "records", 0)
+
+
+def layers_called_by(function):
+    """The `records(w)` of the tests/walk_*.py modules that `function` calls, itself or
+    through the test helpers it calls, read from their code, in the order they are named."""
+    layers, seen = [], set()
+
+    def visit(code, namespace):
+        if code in seen:
+            return
+        seen.add(code)
+        loaded = None  # what the previous instruction loaded, if a global
+        for instruction in dis.get_instructions(code):
+            if instruction.opname == "LOAD_GLOBAL":
+                thing = namespace.get(instruction.argval)
+            elif instruction.opname == "LOAD_ATTR" and inspect.ismodule(loaded):
+                thing = getattr(loaded, instruction.argval, None)  # walk_records.records
+            else:
+                loaded = None
+                continue
+            loaded = thing
+            if is_layer(thing):
+                if thing not in layers:
+                    layers.append(thing)
+            elif inspect.isfunction(thing) and thing.__module__.startswith("tests."):
+                visit(thing.__code__, thing.__globals__)
+        for const in code.co_consts:
+            if inspect.iscode(const):  # a nested function or a comprehension
+                visit(const, namespace)
+
+    visit(function.__code__, function.__globals__)
+    return tuple(layers)
 
 
 def role_of(user, unit):
@@ -311,7 +398,25 @@ KWARG_RULES = [
     Rule(("conferences:task_file",), "pk", walk_conferences.progress_files),
     Rule(("conferences:task*", "api:task_*"), "pk", walk_conferences.tasks_of),
     Rule(("conferences:*", "api:conference_*"), "pk", walk_conferences.conferences),
+    # Campaigns: launched, being prepared, another province's (tests/walk_campaigns.py).
+    Rule(("campaigns:phase_edit", "campaigns:phase_delete"), "pk", walk_campaigns.phases),
+    Rule(
+        ("campaigns:requirement_edit", "campaigns:requirement_delete"),
+        "pk",
+        walk_campaigns.requirements,
+    ),
+    Rule(("campaigns:results",), "pk", walk_campaigns.results_requirements),
+    Rule(("campaigns:result_file",), "pk", walk_campaigns.result_files),
+    Rule(walk_campaigns.DRAFT_EDITORS, "pk", walk_campaigns.draft_campaigns),
+    Rule(("campaigns:campaign_edit",), "pk", walk_campaigns.edited_campaigns),
+    Rule(("api:campaign_unit_progress",), "campaign", walk_campaigns.unit_campaigns),
+    Rule(("campaigns:*",), "pk", walk_campaigns.seen_campaigns),
+    Rule(("api:campaign_*",), "campaign", walk_campaigns.seen_campaigns),
 ]
+
+# Lists and forms without URL arguments whose records the walk builds first, so that the
+# leak check reads a page with something on it: (URL name patterns, builder(world)).
+LIST_RECORDS = [(walk_campaigns.LISTS, walk_campaigns.records)]
 
 
 def rule_for(entry, kwarg):
@@ -343,6 +448,9 @@ def teach_check(entry):
 def urls_for(entry, w, side):
     """The URLs to request: one per out-of-scope object (the cartesian product of args)."""
     teach_check(entry)
+    for names, build in LIST_RECORDS:
+        if any(fnmatch.fnmatchcase(entry.name, n) for n in names):
+            build(w)
     options = [{}]
     for kwarg in entry.kwargs:
         values = rule_for(entry, kwarg).give(w, side)

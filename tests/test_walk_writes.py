@@ -13,19 +13,22 @@ import pytest
 from django.test import Client
 
 from giaoban.accounts.models import ApiToken, RoleAssignment
+from giaoban.audit.models import AuditEntry
 from giaoban.reports import excel, workflow
 from giaoban.reports.demo_form import ensure_demo_form
 from giaoban.reports.models import Indicator, NarrativeField, Section, ValidationRule
 from giaoban.units.models import Level
-from tests import dbstate, walk_conferences, walk_records
+from tests import dbstate, walk_campaigns, walk_conferences, walk_records
 from tests.conftest import make_unit
 from tests.reports.conftest import GOOD, TEXTS
 from tests.test_permission_walk import (  # noqa: F401 — `world` is the walk's fixture
     ALWAYS_404,
     ENTRIES,
     in_actor,
+    shared_world,
     urls_for,
     world,
+    world_copy,
 )
 
 KEY = "2026-H1"
@@ -410,7 +413,11 @@ WRITES = {
     "api:report_reopen": case_api_reopen,
     **walk_records.WRITES,
     **walk_conferences.WRITES,
+    **walk_campaigns.WRITES,
 }
+
+# The entries a write must leave, (model label, action), where the walk names them.
+AUDIT_ENTRIES = {**walk_campaigns.AUDIT_ENTRIES}
 
 # POST URLs whose writes are deliberately not audited, and why.
 NOT_AUDITED = {
@@ -461,3 +468,18 @@ def test_a_successful_write_is_audited(name, world):  # noqa: F811
     missing = dbstate.unaudited_changes(tables, since)
     assert not missing, f"{name}: {missing} changed without an audit entry"
     assert dbstate.last_entry_id() > since, f"{name}: no audit entry at all"
+
+
+@pytest.mark.parametrize("name", sorted(AUDIT_ENTRIES))
+def test_a_write_leaves_the_entries_it_names(name, world):  # noqa: F811
+    actor, url, data = WRITES[name](world)
+    client = Client()
+    client.force_login(actor)
+    since = dbstate.last_entry_id()
+    response = client.post(url, data)
+    assert response.status_code in (200, 201, 302), f"{name}: POST {url} → {response.status_code}"
+    entries = AuditEntry.objects.filter(id__gt=since)
+    found = set(entries.values_list("model", "action"))
+    assert AUDIT_ENTRIES[name] <= found, f"{name}: {AUDIT_ENTRIES[name] - found} missing"
+    actors = set(entries.values_list("actor_id", flat=True))
+    assert actors == {actor.pk}, f"{name}: entries by {actors}, not by {actor.username}"

@@ -30,25 +30,36 @@ def url(activity):
     return reverse("activities:detail", kwargs={"pk": activity.pk})
 
 
+# Up to this many units a read of sessions names them; past it, every session of the
+# documents is read and the units picked here (a province's 170 units by a list cost the
+# planner's choice of the (unit, date) index: SQLite read each unit's whole year).
+FEW_UNITS = 20
+
+
 def sessions_by_unit(document_ids, kind_ids, start, end, unit_ids=None):
     """{(unit id, kind id): [dates]} of the activities of one of `kind_ids` linked to one of
     `document_ids` (sessions of a campaign's chain of plans), dated start…end, each list in
-    date order.
+    date order; only those of `unit_ids` when given.
 
-    Reads the sessions' (document, unit) index only. The kinds are picked here, not in the
-    query: named there, a database without statistics on the log (SQLite before ANALYZE)
-    reads every activity of the kind through the kind's index — a tenth of the log."""
-    rows = Activity.objects.filter(
-        document_id__in=list(document_ids), date__gte=start, date__lte=end
-    )
+    Reads the sessions' (document, unit) index: the kinds and the dates are picked here,
+    not in the query. Named there, a database without statistics on the log reads every
+    activity of the kind through the kind's index (SQLite: a tenth of the log) or
+    intersects the window's whole range of the date index (PostgreSQL: a quarter of it) —
+    hundreds of milliseconds, where a chain's sessions are a few thousand rows."""
+    rows = Activity.objects.filter(document_id__in=list(document_ids))
+    wanted = None
     if unit_ids is not None:
-        rows = rows.filter(unit_id__in=list(unit_ids))
+        unit_ids = list(unit_ids)
+        if len(unit_ids) <= FEW_UNITS:
+            rows = rows.filter(unit_id__in=unit_ids)
+        else:
+            wanted = set(unit_ids)
     kinds = set(kind_ids)
     out = {}
     for unit_id, kind_id, day in rows.order_by("unit_id", "date").values_list(
         "unit_id", "kind_id", "date"
     ):
-        if kind_id in kinds:
+        if kind_id in kinds and start <= day <= end and (wanted is None or unit_id in wanted):
             out.setdefault((unit_id, kind_id), []).append(day)
     return out
 

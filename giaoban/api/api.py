@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from giaoban.api import (
     accounts,
     activities,
+    campaigns,
     conferences,
     document_writes,
     documents,
@@ -142,6 +143,19 @@ hoạt động, báo cáo của chính đơn vị), `…/done` (lãnh đạo đ�
 `…/accept` và `…/return` (lãnh đạo đơn vị giao nghiệm thu hoặc trả lại kèm lý do).
 - **Báo cáo tổng hợp** (`GET /api/consolidations/{pk}`): cấu trúc đã tổng hợp dạng JSON \
 (đọc, không ghi gì); `POST …/{pk}/docx`: tệp Word, lần xuất được ghi lại.
+
+## Đợt sinh hoạt chính trị
+
+- **Đợt** (`GET /api/campaigns`, `GET /api/campaigns/{campaign}`): đơn vị phát động, kế \
+hoạch phát động trong sổ văn bản, các giai đoạn và các yêu cầu theo cấp, mỗi yêu cầu được \
+đáp ứng bằng hồ sơ — hoạt động đúng loại gắn với kế hoạch của đợt, văn bản triển khai kế \
+hoạch, báo cáo kết quả —, không bao giờ bằng đánh dấu tay.
+- **Tiến độ theo cây** (`GET /api/campaigns/{campaign}/progress`): tại đơn vị gốc `node`, \
+yêu cầu của chính nó (đã đáp ứng x trên y) và từng đơn vị trực thuộc: yêu cầu của chính \
+đơn vị ấy, các đơn vị dưới nó hoàn thành x trên y, chậm z.
+- **Tiến độ một đơn vị** (`GET /api/campaigns/{campaign}/units/{code}`): từng yêu cầu với \
+tình trạng theo ma trận theo dõi nhiệm vụ, ngày đáp ứng và hồ sơ đáp ứng. Một tỉnh chỉ \
+đọc được tiến độ của cây đơn vị mình; đơn vị ngoài phạm vi → 404.
 """
 
 api = NinjaAPI(
@@ -161,3 +175,4 @@ api.add_router("", "giaoban.api.reports.router")
 api.add_router("", documents.router)  # with document_writes' operations
 api.add_router("", activities.router)
 api.add_router("", conferences.router)
+api.add_router("", campaigns.router)
