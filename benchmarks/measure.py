@@ -236,3 +236,74 @@ def make_user(username, unit, roles):
         [RoleAssignment(user=user, unit=u, role=role) for u, role in roles]
     )
     return User.objects.get(pk=user.pk)
+
+
+# ---------------------------------------------------------------------------- a script's frame
+
+
+def main(doc, database, phases, run):
+    """A script's command line (--db, --pg, --quick, --profile, --keep) around `run(args)`,
+    on a throw-away database: a temporary SQLite file, or `database` on the PostgreSQL
+    server, dropped at the end unless --keep."""
+    import argparse
+    import shutil
+
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
+    parser.add_argument("--quick", action="store_true", help="small data: a smoke run")
+    parser.add_argument("--profile", action="append", default=[], choices=phases)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    data_dir = configure(args.db, args.pg, database)
+    try:
+        run(args)
+    finally:
+        if not args.keep:
+            if args.db == "postgres":
+                drop_postgres(args.pg, database)
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:
+            say(f"Database kept: {os.environ.get('DATABASE_URL') or data_dir}")
+
+
+def summary(title, rows, elapsed, quick, notes=()):
+    """The lines a script ends with. `rows`: (label, Samples, p95 limit in ms, or None for a
+    figure with no target), each verdict by wall time and by CPU time (this process's, plus
+    the PostgreSQL server process's mean per call); `notes`: (label, text) lines printed
+    after them as they are (a floor, a ratio)."""
+    say(f"\n=== Summary ({title}) ===")
+    lines = []
+    for label, samples, limit in rows:
+        f = samples.figures()
+        cpu95 = f["cpu"][1] + (f["server"] or 0)
+        figure = (
+            f"p95 {f['wall'][1]:.1f} ms wall, {cpu95:.1f} ms CPU (p50 {f['wall'][0]:.1f} ms, "
+            f"n={f['n']})"
+        )
+        if limit is None:
+            lines.append((label, f"{figure}  [no target]"))
+        else:
+            wall_ok, cpu_ok = f["wall"][1] <= limit, cpu95 <= limit
+            lines.append(
+                (
+                    label,
+                    f"{figure}  [p95 ≤ {limit:.0f} ms] wall {_verdict(wall_ok)}, "
+                    f"CPU {_verdict(cpu_ok)}",
+                )
+            )
+    lines.extend(notes)
+    width = max(len(label) for label, _text in lines)
+    for label, text in lines:
+        say(f"{label.ljust(width)}  {text}")
+    say(
+        "CPU = this process's CPU time (+ the PostgreSQL server process's, for a call's p95 "
+        "its mean); on a busy machine it is the steadier figure."
+    )
+    if quick:
+        say("--quick: small data, a smoke run — these figures are not the ones to record.")
+    say(f"Total run time {elapsed / 60:.1f} min; load average at end {os.getloadavg()[0]:.1f}")
+
+
+def _verdict(ok):
+    return "met" if ok else "MISSED"
