@@ -497,20 +497,31 @@ def tally(queryset, node_path, today=None):
     grouped by the unit directly below the node ("" for the node itself), in the
     documents' matrix (key TASK). Counted in SQL, grouped by that unit: one row per unit
     directly below, whatever the number of tasks."""
+    total, groups, _rows, _conclusions = tally_in_detail(queryset, node_path, today)
+    return total, groups
+
+
+def tally_in_detail(queryset, node_path, today=None):
+    """`tally`, and from the same grouped query (one SQL row per unit directly below and
+    conclusion): the number of tasks counted (whatever their standing) and the ids of the
+    conclusions they belong to — so that a page needs no other pass over the tasks for its
+    count and its choice of conferences."""
     today = today or timezone.localdate()
     counts = {s: Count("pk", filter=standing_q(s, today)) for s in due.STANDINGS}
     rows = (
         queryset.filter(subtree_q(node_path, "path"))
         .annotate(head=head_below(node_path))
         .order_by()
-        .values_list("head")
-        .annotate(**counts)
+        .values_list("head", "conclusion_id")
+        .annotate(**counts, every=Count("pk"))
     )
-    total, groups = due.SubtreeTally(), {}
-    for head, *numbers in rows:
+    total, groups, found, conclusions = due.SubtreeTally(), {}, 0, set()
+    for head, conclusion, *numbers, every in rows:
+        found += every
+        conclusions.add(conclusion)
         group = groups.setdefault(head, due.SubtreeTally())
         for counted in (total, group):
             counted.items += sum(numbers)
             for s, n in zip(due.STANDINGS, numbers, strict=True):
                 counted.counts[TASK][s] += n
-    return total, groups
+    return total, groups, found, conclusions

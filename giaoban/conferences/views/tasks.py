@@ -24,6 +24,7 @@ from giaoban.conferences.forms_tasks import ASSIGNED, TABS, UNIT, TaskFilterForm
 from giaoban.conferences.views import tasks_page
 from giaoban.conferences.views import tasks_query as query
 from giaoban.core import due, roles
+from giaoban.core.formatting import format_number
 from giaoban.core.scope import VIEW, can
 from giaoban.units.models import Unit
 
@@ -46,11 +47,15 @@ def role_units(user):
 
 
 def _form(request):
-    visible = query.conferences_of(tasks.Task.objects.restrict(request.user, VIEW))
+    """The filters. Only a chosen conference is checked against the conferences the user may
+    see (an empty choice is valid whatever they are): the page sets the choices it shows."""
     names = ("tab", "q", "unit", "owner", "only", "standing", "status", "conference")
     if any(name in request.GET for name in names):
+        visible = ()
+        if request.GET.get("conference"):
+            visible = query.conferences_of(tasks.Task.objects.restrict(request.user, VIEW))
         return TaskFilterForm(request.GET, user=request.user, conferences=visible)
-    return TaskFilterForm(user=request.user, conferences=visible)
+    return TaskFilterForm(user=request.user)
 
 
 def _link(base, **params):
@@ -58,16 +63,32 @@ def _link(base, **params):
     return f"{reverse('conferences:tasks')}?{urlencode(wanted)}"
 
 
-def _tally_table(request, prefix, rows, total, node):
-    """The per-subtree table, paged: each shown row's counts as (label, count, link to the
-    list filtered so). `prefix` is the list's link with the filters every count keeps."""
-    labels = [_("Số nhiệm vụ"), *(due.STANDING_LABELS[s] for s in due.STANDINGS)]
+class Figure(int):
+    """A count with its words as the page shows them (`vnnum`): `text`."""
+
+    text = ""
+
+
+def _number(memo, n):
+    """`n` as a Figure, each number formatted once a page."""
+    shown = memo.get(n)
+    if shown is None:
+        shown = memo[n] = Figure(n)
+        shown.text = str(n) if 0 <= n < 1000 else format_number(n)  # no thousands to group
+    return shown
+
+
+def _tally_table(request, prefix, rows, total, node, labels):
+    """The per-subtree table, paged: each shown row's counts as (label, count — a Figure,
+    with its words —, link to the list filtered so). `prefix` is the list's link with the
+    filters every count keeps; `labels` the columns' (str, translated once)."""
+    memo = {}
 
     def counts(tally, owner, only):
         head = f"{prefix}&owner={quote(owner.code)}" + ("&only=1" if only else "")
-        out = [(labels[0], tally.items, head)]
+        out = [(labels[0], _number(memo, tally.items), head)]
         out += [
-            (label, n, f"{head}&standing={s}")
+            (label, _number(memo, n), f"{head}&standing={s}")
             for label, (s, n) in zip(labels[1:], query.cells(tally), strict=True)
         ]
         return out
@@ -102,6 +123,24 @@ def _rows(base, data, unit, today, valid):
     return rows.filter(unit=owner or unit) if data.get("only") else rows
 
 
+def _known_count(data, tab, total, found):
+    """The list's length as the per-subtree count already has it, or None. The list is the
+    counted tasks themselves when it keeps only their subtree: the node's (the unit's, or
+    the owing unit's), narrowed by no status and not to the unit alone; by a standing, it is
+    that standing's count."""
+    if data.get("only") or data.get("status"):
+        return None
+    if tab != UNIT and data.get("owner") is None:
+        return None  # the units a tab=assigned list holds may lie outside the node's subtree
+    standing = data.get("standing")
+    if not standing:
+        return found
+    if standing == tasks.DONE:
+        return None  # a task marked done without its day is "done" but in neither column
+    wanted = due.OWED if standing == tasks.OWED else (standing,)
+    return sum(total.count(tasks.TASK, s) for s in wanted)
+
+
 @login_required
 @require_GET
 def task_list(request):
@@ -114,17 +153,31 @@ def task_list(request):
         raise PermissionDenied
     tab = data.get("tab") or UNIT
     base = query.listed(user, unit, tab)
-    page = Paginator(query.ordered(_rows(base, data, unit, today, valid)), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     owner = data.get("owner")
     node = owner if owner is not None and not data.get("only") else unit
     counted = query.narrowed(base, today, conference=data.get("conference"), q=data.get("q"))
-    total, tally_rows = query.subtree_rows(counted if valid else base.none(), node, today)
+    # One grouped count gives the table, and often the list's length and its conferences.
+    total, tally_rows, found, conclusions = query.subtree_rows_in_detail(
+        counted if valid else base.none(), node, today
+    )
+    paginator = Paginator(query.ordered(_rows(base, data, unit, today, valid)), PAGE_SIZE)
+    known = _known_count(data, tab, total, found) if valid else 0
+    if known is not None:
+        paginator.count = known  # a cached property: no COUNT(*) over the same tasks again
+    page = paginator.get_page(request.GET.get("page"))
+    labels = [_("Số nhiệm vụ"), *(str(due.STANDING_LABELS[s]) for s in due.STANDINGS)]
     keep = {"tab": tab, "unit": unit.code, "conference": data.get("conference"), "q": data.get("q")}
-    table_page, table, totals = _tally_table(request, _link(keep), tally_rows, total, node)
+    table_page, table, totals = _tally_table(request, _link(keep), tally_rows, total, node, labels)
+    # The choices are the conferences of the tab's tasks: those just counted when the count
+    # was over them all (the unit's own subtree, no conference, no words).
+    whole = valid and tab == UNIT and node == unit and not data.get("conference")
+    conferences = (
+        query.conferences_among(conclusions)
+        if whole and not data.get("q")
+        else query.conferences_of(base)
+    )
     form.fields["conference"].choices = form.fields["conference"].choices[:1] + [
-        (str(c.pk), c.title) for c in query.conferences_of(base)
+        (str(c.pk), c.title) for c in conferences
     ]
     context = {
         "form": form,
@@ -140,7 +193,7 @@ def task_list(request):
         "table_page": table_page,
         "table_param": TABLE_PAGE,
         "totals": totals,
-        "standings": [due.STANDING_LABELS[s] for s in due.STANDINGS],
+        "standings": labels[1:],
         "switch_units": role_units(user),
         "filtered": form.is_bound,
         "assigned": tab == ASSIGNED,

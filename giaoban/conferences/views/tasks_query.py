@@ -8,33 +8,40 @@
 - `ordered(...)`: what is still owed first, nearest deadline first; paged in SQL.
 - `subtree_rows(...)`: the per-subtree counts (`tasks.tally`, one SQL row per owing unit).
 
-Nothing here loads every task: the ministry's list over 10,000 tasks is two counts, one page
-and one grouped count.
+Nothing here loads every task: the ministry's list over 10,000 tasks is one grouped count
+(which also gives the list's length and its conferences, `subtree_rows_in_detail`) and one
+page.
 """
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from giaoban.conferences import tasks
 from giaoban.conferences.forms_tasks import ASSIGNED
-from giaoban.conferences.models import Conference, Task
+from giaoban.conferences.models import Conclusion, Conference, Task
 from giaoban.core import due
 from giaoban.core.paths import PATH_SEP, subtree_q
-from giaoban.core.scope import VIEW
+from giaoban.core.scope import VIEW, can
 from giaoban.core.text import fold
 from giaoban.units.models import Unit
 
 MAX_WORDS = 12
+TITLE_CHARS = 160  # a title in the list, cut (as `truncatechars`)
+PK_MARK = 987654321  # stands for a task's id in the link made once a page
 OWED_FIRST = Case(
     When(status__in=tasks.OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
 )
 
 
 def listed(user, unit, tab):
-    """The tasks of the tab for `unit`, in the user's scope."""
+    """The tasks of the tab for `unit`, in the user's scope. When the unit lies in that
+    scope, its subtree's tasks all do: the scope's filter is left out of the SQL."""
     found = Task.objects.restrict(user, VIEW)
     if tab == ASSIGNED:
         return found.filter(assigner=unit)
+    if can(user, VIEW, unit):
+        found = Task.objects.all()
     return found.filter(subtree_q(unit.path, "path"))
 
 
@@ -92,28 +99,48 @@ def page_of(ids):
 
 
 def conferences_of(queryset):
-    """The conferences whose tasks the list holds (the filter's choices), newest first."""
-    held = queryset.filter(conclusion__conference=OuterRef("pk"))
+    """The conferences whose tasks the list holds (the filter's choices), newest first:
+    the conclusions its tasks belong to, distinct (an indexed column) and read first — one
+    pass over the tasks, whatever plan a subquery would get —, then their conferences."""
+    conclusions = queryset.order_by().values_list("conclusion_id", flat=True).distinct()
+    return conferences_among(list(conclusions))
+
+
+def conferences_among(conclusions):
+    """The conferences of the conclusions of ids `conclusions`, newest first."""
+    held = Conclusion.objects.filter(pk__in=sorted(conclusions)).values("conference_id")
     return (
-        Conference.objects.filter(Exists(held)).only("pk", "title", "date").order_by("-date", "-pk")
+        Conference.objects.filter(pk__in=held).only("pk", "title", "date").order_by("-date", "-pk")
     )
 
 
 def decorate(rows, today):
-    """Attach each task's link, standing, timing and status in words."""
+    """Attach each task's link, standing, timing and status in words, the deadline as
+    dd/mm/yyyy and the title cut to 160 characters. Every phrase is translated once a page
+    (a timing's words once for each kind and number of days), every link made from one."""
     rows = list(rows)
     labels = {s: str(label) for s, label in due.STANDING_LABELS.items()}
     statuses = {key: str(label) for key, label in Task.Status.choices}
+    conclusion, assigned = _("Kết luận %(n)s"), _("%(unit)s giao")
+    verb = _("hoàn thành")
+    link = tasks.url(Task(pk=PK_MARK)).split(str(PK_MARK))
+    timings = {}
     for t in rows:
-        t.url = tasks.url(t)
+        t.url = f"{link[0]}{t.pk}{link[1]}"
         t.standing = tasks.standing(t, today)
         t.standing_label = labels[t.standing]
         t.standing_css = due.STANDING_CSS[t.standing]
-        t.timing = tasks.timing(t, today)
-        t.timing_label = t.timing.label
+        t.timing = due.timing(t.deadline, tasks.met_on(t), today, verb=verb)
+        key = (t.timing.kind, t.timing.days)
+        if key not in timings:
+            timings[key] = t.timing.label
+        t.timing_label = timings[key]
         t.status_label = statuses[t.status]
-        t.conclusion_label = _("Kết luận %(n)s") % {"n": t.conclusion.number}
-        t.assigned_by = _("%(unit)s giao") % {"unit": t.assigner.short_name}
+        t.conclusion_label = conclusion % {"n": t.conclusion.number}
+        t.assigned_by = assigned % {"unit": t.assigner.short_name}
+        t.deadline_text = t.deadline.strftime("%d/%m/%Y")
+        title = t.title
+        t.title_text = title if len(title) <= TITLE_CHARS else Truncator(title).chars(TITLE_CHARS)
     return rows
 
 
@@ -121,7 +148,14 @@ def subtree_rows(queryset, node, today):
     """(total, rows): the node's tasks counted, and one row per unit directly below it that
     has tasks (the node itself first when it has its own), each a SubtreeTally with its
     `unit` and whether it is the node `itself`."""
-    total, groups = tasks.tally(queryset, node.path, today)
+    total, rows, _found, _conclusions = subtree_rows_in_detail(queryset, node, today)
+    return total, rows
+
+
+def subtree_rows_in_detail(queryset, node, today):
+    """`subtree_rows`, with the number of tasks counted and their conclusions' ids
+    (`tasks.tally_in_detail`)."""
+    total, groups, found, conclusions = tasks.tally_in_detail(queryset, node.path, today)
     prefix = node.path
     units = {
         u.path: u
@@ -141,7 +175,7 @@ def subtree_rows(queryset, node, today):
         if tally.unit is not None:
             rows.append(tally)
     rows.sort(key=lambda t: (not t.itself, t.unit.path))
-    return total, rows
+    return total, rows, found, conclusions
 
 
 def cells(tally):
