@@ -1,6 +1,7 @@
 """The conferences' demo: synthetic and labelled, every standing of the tasks shown, the
 consolidated reports drafted from the demo reports, idempotent."""
 
+import functools
 from collections import Counter
 
 import pytest
@@ -14,18 +15,35 @@ from giaoban.core import due
 from giaoban.documents import demo as documents_demo
 from giaoban.documents.models import Document
 from giaoban.reports import demo_data
-from tests.documents.test_demo import context, tree  # noqa: F401 (a fixture)
+from tests.conftest import build_cast
+from tests.documents.test_demo import build_tree, context
+from tests.shared import Shared
 
 
-@pytest.fixture
-def loaded(tree, monkeypatch):  # noqa: F811
+def load(monkeypatch):
     monkeypatch.setattr(documents_demo, "MISSING_PLANS", 1)
+    tree = build_tree(build_cast())
     ctx = context(tree)
     demo_data.load(ctx, tree.ministry_admin, log=ctx.log)
     documents_demo.load(ctx, log=ctx.log)
     activities_demo.load(ctx, log=ctx.log, months=2)
     counts = conferences_demo.load(ctx, log=ctx.log)
     return ctx, counts
+
+
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module's tests, each test starting from it as loaded
+    (tests/shared.py)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        with Shared(django_db_blocker, functools.partial(load, monkeypatch)) as shared:
+            yield shared
+
+
+@pytest.fixture
+def loaded(shared_demo, monkeypatch, db):
+    monkeypatch.setattr(documents_demo, "MISSING_PLANS", 1)  # as while it was loaded
+    return shared_demo.copy()
 
 
 def test_the_ministrys_conference_is_held_and_closed(loaded):

@@ -5,6 +5,7 @@ province, two communes, X05500 being the demo commune) and Hà Nội (one commun
 """
 
 import datetime
+import functools
 
 import pytest
 from django.utils import timezone
@@ -19,7 +20,8 @@ from giaoban.documents import obligations
 from giaoban.documents.models import Document, DocumentLink, Recipient
 from giaoban.shell.demo import DemoContext
 from giaoban.units.models import Unit
-from tests.conftest import make_unit
+from tests.conftest import build_cast, make_unit
+from tests.shared import Shared
 
 S = Document.Status
 MONTHS = 2  # of the year of activities: enough for the shape, quick to load
@@ -36,8 +38,7 @@ def context(cast):
     )
 
 
-@pytest.fixture
-def tree(cast):
+def build_tree(cast):
     """The cast with three more provinces of two communes each, so that the demo has
     provinces on time, late and without a plan."""
     for i in (2, 3, 4):
@@ -47,13 +48,39 @@ def tree(cast):
     return cast
 
 
-@pytest.fixture
-def loaded(tree, monkeypatch):
+def load(monkeypatch):
+    """(the tree, (its demo context, the documents' counts, the activities' counts))."""
     monkeypatch.setattr(documents_demo, "MISSING_PLANS", 1)
+    tree = build_tree(build_cast())
     ctx = context(tree)
     documents = documents_demo.load(ctx, log=ctx.log)
     activities = activities_demo.load(ctx, log=ctx.log, months=MONTHS)
-    return ctx, documents, activities
+    return tree, (ctx, documents, activities)
+
+
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module's tests, each test starting from it as loaded
+    (tests/shared.py)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        with Shared(django_db_blocker, functools.partial(load, monkeypatch)) as shared:
+            yield shared
+
+
+@pytest.fixture
+def demo(shared_demo, monkeypatch):
+    monkeypatch.setattr(documents_demo, "MISSING_PLANS", 1)  # as while it was loaded
+    return shared_demo.copy()
+
+
+@pytest.fixture
+def tree(demo, db):
+    return demo[0]
+
+
+@pytest.fixture
+def loaded(demo, db):
+    return demo[1]
 
 
 def statuses(document):
