@@ -139,7 +139,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers go on while one writer commits; IMMEDIATE avoids upgrade deadlocks.
+        # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock
+        # when a transaction begins, so that a writer in another thread or server process
+        # waits for it (up to `timeout` seconds) instead of failing "database is locked".
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -155,12 +157,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+# Argon2id with parameters measured here (giaoban/accounts/hashers.py, docs/decisions.md).
+PASSWORD_HASHERS = ["giaoban.accounts.hashers.Argon2Hasher"]
 if TESTING:
     # Hashing strength is not under test; Argon2 stays the production hasher.
     PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "giaoban.accounts.hashers.Argon2Hasher",
     ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,6 +181,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Failed logins are counted in the database, which every server process shares (a cache
+# would have to be shared too: Django's default one is per process).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # Every page is Vietnamese whatever language the browser asks for: no LocaleMiddleware, so
 # a browser set to English (common on office machines) does not get Django's messages in
@@ -224,6 +230,9 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sessions live in the database: every server process reads them, and they outlive any
+# one process (a restart of the workers logs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Behind a TLS terminator on the intranet; GIAOBAN_HTTPS=0 for plain-HTTP demo and tests.
 HTTPS = envbool("GIAOBAN_HTTPS", not (DEBUG or DEMO or TESTING))

@@ -200,6 +200,7 @@ def get(url):
         return response.status, response.headers, response.read().decode()
 
 
+@pytest.mark.one_run  # its own SQLite database, in a subprocess
 def test_serve_runs_a_wsgi_server_with_hashed_static_files(tmp_path):
     # The database is left empty: the login page needs none, and serve warns about it.
     env = server_env(tmp_path)
@@ -224,7 +225,7 @@ def test_serve_runs_a_wsgi_server_with_hashed_static_files(tmp_path):
 
         status, headers, page = get(f"http://127.0.0.1:{port}/tai-khoan/dang-nhap/")
         assert status == 200
-        assert headers["Server"] == "giaoban"  # waitress, not Django's development server
+        assert headers["Server"] == "gunicorn"  # not Django's development server
         assert "Content-Security-Policy" in headers
         stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page)
         assert stylesheet, "the manifest storage gives static files hashed names"
@@ -240,6 +241,7 @@ def test_serve_runs_a_wsgi_server_with_hashed_static_files(tmp_path):
     assert "migration chưa áp dụng" in startup + rest
 
 
+@pytest.mark.one_run  # its own SQLite database, in a subprocess
 def test_serve_says_when_the_port_is_taken(tmp_path):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -66,7 +66,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--host", default="127.0.0.1", help="địa chỉ máy chủ")
         parser.add_argument("--port", type=int, default=8000, help="cổng máy chủ")
-        parser.add_argument("--threads", type=int, default=8, help="số luồng máy chủ")
+        parser.add_argument(
+            "--workers", type=int, help="số tiến trình máy chủ (mặc định như `giaoban serve`)"
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            help="số luồng của mỗi tiến trình máy chủ (mặc định như `giaoban serve`)",
+        )
 
     def handle(self, *args, **options):
         if not (settings.DEMO or settings.DEBUG):
@@ -99,12 +106,8 @@ class Command(BaseCommand):
         self.print_logins(ctx, options)
         self.stdout.write(f"Chuẩn bị xong trong {time.monotonic() - started:.1f} s.")
         if not options["no_serve"]:
-            call_command(
-                "serve",
-                host=options["host"],
-                port=options["port"],
-                threads=options["threads"],
-            )
+            counts = {k: options[k] for k in ("workers", "threads") if options[k] is not None}
+            call_command("serve", host=options["host"], port=options["port"], **counts)
 
     def step(self, text):
         self.stdout.write(self.style.MIGRATE_HEADING(f"• {text}…"))
