@@ -100,6 +100,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database out of reach or a full data disk: a Vietnamese 503/507, not a 500.
+    "giaoban.shell.middleware.FaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,6 +149,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # A connection kept between requests is checked before a request reuses it: after a
+    # PostgreSQL restart the next request connects again instead of failing on a dead one.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if TESTING:
     # Live-server threads must not keep connections open past the test database's teardown.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -175,15 +181,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed logins are counted in the database, which every server process shares (a cache
+# would have to be shared too: Django's default one is per process).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = envint("GIAOBAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Failed logins are counted in the database, which every server process shares (a cache
-# would have to be shared too: Django's default one is per process).
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # Every page is Vietnamese whatever language the browser asks for: no LocaleMiddleware, so
 # a browser set to English (common on office machines) does not get Django's messages in
@@ -224,15 +230,15 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+# Sessions live in the database: every server process reads them, and they outlive any
+# one process (a restart of the workers logs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Sessions live in the database: every server process reads them, and they outlive any
-# one process (a restart of the workers logs nobody out).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Behind a TLS terminator on the intranet; GIAOBAN_HTTPS=0 for plain-HTTP demo and tests.
 HTTPS = envbool("GIAOBAN_HTTPS", not (DEBUG or DEMO or TESTING))

@@ -14,3 +14,6 @@ urlpatterns = [
     path("thong-bao/", include("giaoban.notifications.urls")),
     path("api/", include("giaoban.api.urls")),
 ]
+
+# A database out of reach or a full data disk met outside a view: 503/507, not a 500.
+handler500 = "giaoban.shell.middleware.server_error"

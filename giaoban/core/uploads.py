@@ -12,9 +12,16 @@ the evidence of an activity) goes through here:
   data, so it can never choose a path;
 - `download(stored_name, file_name)` answers with the file as an attachment, with
   `X-Content-Type-Options: nosniff`, for a view that has already checked the scope.
+
+A data directory that cannot take the file (full, read-only, not writable) is the
+operator's fault, not the user's: `store` removes whatever part of the file it wrote and
+raises `StorageError` (a Vietnamese message saying so); the caller's transaction rolls back
+as for any exception, and the shell answers with that message (shell/middleware.py).
 """
 
+import errno
 import hashlib
+import logging
 import mimetypes
 import secrets
 import unicodedata
@@ -29,7 +36,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+logger = logging.getLogger(__name__)
+
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB a file
+
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+READ_ONLY = frozenset({errno.EROFS})
+NOT_WRITABLE = frozenset({errno.EACCES, errno.EPERM})
 
 _ZIP = (b"PK\x03\x04",)
 _OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # .doc, .xls of Office 97–2003
@@ -119,13 +132,55 @@ def check(upload, max_bytes=MAX_BYTES):
     return Checked(name, extension, content_type, size, digest.hexdigest())
 
 
+class StorageError(Exception):
+    """The data directory could not take a file (its OSError is the cause); the message is
+    the user's, in Vietnamese."""
+
+    def __init__(self, error):
+        self.errno = error.errno
+        super().__init__(storage_message(error.errno))
+
+    @property
+    def message(self):
+        return self.args[0]
+
+
+def storage_message(code):
+    """What a user reads when the data directory refuses a write (OSError's errno)."""
+    if code in FULL:
+        reason = _("ổ đĩa dữ liệu của máy chủ đã đầy")
+    elif code in READ_ONLY:
+        reason = _("ổ đĩa dữ liệu của máy chủ đang ở chế độ chỉ đọc")
+    elif code in NOT_WRITABLE:
+        reason = _("máy chủ không có quyền ghi vào thư mục dữ liệu")
+    else:
+        reason = _("máy chủ gặp lỗi khi ghi ổ đĩa dữ liệu")
+    return _(
+        "Không lưu được tệp: %(reason)s. Không có gì được ghi; đồng chí hãy báo cho quản trị viên."
+    ) % {"reason": reason}
+
+
 def store(upload, checked, folder):
     """Write a checked upload under MEDIA_ROOT/<folder>/<yyyy>/<random>.<ext>; returns the
-    stored name (relative to MEDIA_ROOT)."""
+    stored name (relative to MEDIA_ROOT). StorageError if the disk refuses it, with no part
+    of the file left behind."""
     year = timezone.localdate().year
     target = f"{folder}/{year}/{secrets.token_hex(16)}.{checked.extension}"
     upload.seek(0)
-    return default_storage.save(target, upload)
+    try:
+        return default_storage.save(target, upload)
+    except OSError as error:
+        # Django's storage leaves what it wrote before a full disk stopped it. The name is
+        # random and fresh: the file there, if any, is this one's beginning.
+        _remove_partial(target)
+        raise StorageError(error) from error
+
+
+def _remove_partial(target):
+    try:
+        default_storage.delete(target)
+    except OSError as error:  # a read-only disk: nothing was written there either
+        logger.warning("Không xóa được phần tệp đã ghi dở %s: %s", target, error)
 
 
 def delete(stored_name):
