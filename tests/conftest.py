@@ -86,6 +86,54 @@ def build_cast():
     return c
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "one_run: uses no database of the test run (its own SQLite files, a subprocess without "
+        "DATABASE_URL): run in the SQLite run only, which the PostgreSQL run would repeat as is",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `one_run` are left to the SQLite run (deselected, said in the summary);
+    then the layers' order below."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        repeated = [item for item in items if item.get_closest_marker("one_run")]
+        if repeated:
+            config.hook.pytest_deselected(items=repeated)
+            items[:] = [item for item in items if not item.get_closest_marker("one_run")]
+    order_by_layers(items)
+
+
+def order_by_layers(items):
+    """A module that shares data built in layers (tests/shared.py) names the layers each of
+    its tests uses with `shared_layers(item)`: the tests of one function that use the same
+    layers then run one after the other, so that each layer is built once, not at every
+    change (the order is otherwise kept)."""
+    start = 0
+    while start < len(items):
+        group = (getattr(items[start], "module", None), getattr(items[start], "originalname", None))
+        end = start + 1
+        while (
+            end < len(items)
+            and (
+                getattr(items[end], "module", None),
+                getattr(items[end], "originalname", None),
+            )
+            == group
+        ):
+            end += 1
+        layers_of = getattr(group[0], "shared_layers", None)
+        if layers_of is not None and end - start > 1:
+            rank = {}
+            keys = [rank.setdefault(layers_of(item), len(rank)) for item in items[start:end]]
+            order = sorted(range(start, end), key=lambda i: keys[i - start])
+            items[start:end] = [items[i] for i in order]
+        start = end
+
+
 @pytest.fixture(scope="session")
 def office_profile(tmp_path_factory):
     """One LibreOffice user profile for the session's conversions (tests/office.py): made on

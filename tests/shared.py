@@ -24,6 +24,9 @@ test's transaction, as without sharing.
 """
 
 import copy
+import dis
+import inspect
+import sys
 
 from django.db import connection, transaction
 
@@ -65,3 +68,46 @@ class Shared:
                     layer(self._data)
                 self._layers = layers
         return copy.deepcopy(self._data)
+
+
+def calls(function, wanted):
+    """Which of the functions `wanted` the function calls, itself or through the functions
+    of tests/ it calls, read from their code: the names it loads (`module.name` too) or
+    imports; in the order they are first named. (What a test needs is then built before
+    its transaction begins, instead of by the test.)"""
+    if any(function is w for w in wanted):
+        return [function]
+    found, seen = [], set()
+
+    def visit(code, namespace):
+        if code in seen:
+            return
+        seen.add(code)
+        loaded = None  # the module the previous instruction loaded, for `module.name`
+        imported = None  # the module of `from module import name`
+        for instruction in dis.get_instructions(code):
+            name = instruction.argval
+            if instruction.opname == "LOAD_GLOBAL":
+                thing = namespace.get(name)
+            elif instruction.opname == "LOAD_ATTR" and inspect.ismodule(loaded):
+                thing = getattr(loaded, name, None)
+            elif instruction.opname == "IMPORT_NAME":
+                imported = sys.modules.get(name)
+                continue
+            elif instruction.opname == "IMPORT_FROM" and imported is not None:
+                thing = getattr(imported, name, None)
+            else:
+                loaded = None
+                continue
+            loaded = thing
+            if any(thing is w for w in wanted):
+                if not any(thing is f for f in found):
+                    found.append(thing)
+            elif inspect.isfunction(thing) and thing.__module__.startswith("tests."):
+                visit(thing.__code__, thing.__globals__)
+        for const in code.co_consts:
+            if inspect.iscode(const):  # a nested function or a comprehension
+                visit(const, namespace)
+
+    visit(function.__code__, function.__globals__)
+    return found

@@ -35,7 +35,6 @@ What must hold:
   (tests/test_walk_writes.py makes every write succeed and checks the same).
 """
 
-import dis
 import fnmatch
 import inspect
 import json
@@ -52,7 +51,7 @@ from django.urls.resolvers import RoutePattern
 from giaoban.accounts.models import ApiToken, RoleAssignment
 from tests import dbstate, walk_campaigns, walk_conferences, walk_records
 from tests.conftest import build_cast, make_user
-from tests.shared import Shared
+from tests.shared import Shared, calls
 
 # Django's own admin is staff-only, guarded by its own is_staff checks, and not part of
 # the product's scoped pages; it is not walked.
@@ -120,25 +119,16 @@ ENTRIES = collect()
 
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup, django_db_blocker):
-    """The world, built once for the module's tests (tests/shared.py); the walk_* modules'
-    `records(w)` are its layers, built once for the tests whose URLs use them."""
+    """The world, built once for the module's tests (tests/shared.py), with the layers
+    (layers()) built once for the tests that use the same ones."""
     with Shared(django_db_blocker, lambda: build_world(build_cast())) as shared:
         yield shared
 
 
 @pytest.fixture
 def world_copy(request, shared_world):
-    """This test's copy of the world, with the records it uses (its URL's, or its write
-    case's in tests/test_walk_writes.py) already built."""
-    callspec = getattr(request.node, "callspec", None)
-    params = callspec.params if callspec else {}
-    if "entry" in params:
-        layers = layers_for(params["entry"])
-    elif "name" in params and hasattr(request.module, "WRITES"):
-        layers = layers_called_by(request.module.WRITES[params["name"]])
-    else:
-        layers = ()
-    return shared_world.copy(layers)
+    """This test's copy of the world, with the layers it uses already built."""
+    return shared_world.copy(shared_layers(request.node))
 
 
 @pytest.fixture
@@ -167,59 +157,51 @@ def build_world(cast):
     return cast
 
 
-def layers_for(entry):
-    """The `records(w)` of the tests/walk_*.py modules that urls_for will call for the
-    entry, in that order (an argument the walk does not know is left to fail the test)."""
-    layers = [
-        build
-        for names, build in LIST_RECORDS
-        if any(fnmatch.fnmatchcase(entry.name, n) for n in names)
-    ]
-    for kwarg in entry.kwargs:
-        try:
-            module = rule_for(entry, kwarg).give.__module__
-        except pytest.fail.Exception:
-            return ()
-        if module.startswith("tests.walk_") and sys.modules[module].records not in layers:
-            layers.append(sys.modules[module].records)
-    return tuple(layers)
+def demo_form(w):
+    from giaoban.reports.demo_form import ensure_demo_form
+
+    ensure_demo_form()
 
 
-def is_layer(thing):
-    module = getattr(thing, "__module__", None) or ""
-    return module.startswith("tests.walk_") and thing is getattr(sys.modules[module], "records", 0)
+def layers():
+    """[(what a test may call, the layer building the same before the test)]: the demo
+    report form, and the records of the tests/walk_*.py modules (`records(w)`)."""
+    from giaoban.reports.demo_form import ensure_demo_form
+
+    found = [(ensure_demo_form, demo_form)]
+    for name, module in sorted(sys.modules.items()):
+        if name.startswith("tests.walk_") and inspect.isfunction(getattr(module, "records", 0)):
+            found.append((module.records, module.records))
+    return found
 
 
-def layers_called_by(function):
-    """The `records(w)` of the tests/walk_*.py modules that `function` calls, itself or
-    through the test helpers it calls, read from their code, in the order they are named."""
-    layers, seen = [], set()
-
-    def visit(code, namespace):
-        if code in seen:
-            return
-        seen.add(code)
-        loaded = None  # what the previous instruction loaded, if a global
-        for instruction in dis.get_instructions(code):
-            if instruction.opname == "LOAD_GLOBAL":
-                thing = namespace.get(instruction.argval)
-            elif instruction.opname == "LOAD_ATTR" and inspect.ismodule(loaded):
-                thing = getattr(loaded, instruction.argval, None)  # walk_records.records
-            else:
-                loaded = None
-                continue
-            loaded = thing
-            if is_layer(thing):
-                if thing not in layers:
-                    layers.append(thing)
-            elif inspect.isfunction(thing) and thing.__module__.startswith("tests."):
-                visit(thing.__code__, thing.__globals__)
-        for const in code.co_consts:
-            if inspect.iscode(const):  # a nested function or a comprehension
-                visit(const, namespace)
-
-    visit(function.__code__, function.__globals__)
-    return tuple(layers)
+def shared_layers(item):
+    """The layers a test uses, in the order it would build them: those its URL's arguments
+    use (`entry`), or its write case (`name`, tests/test_walk_writes.py)."""
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec else {}
+    if "entry" in params:
+        entry = params["entry"]
+        functions = [
+            b for names, b in LIST_RECORDS if any(fnmatch.fnmatchcase(entry.name, n) for n in names)
+        ]
+        for kwarg in entry.kwargs:
+            try:
+                functions.append(rule_for(entry, kwarg).give)
+            except pytest.fail.Exception:  # the test fails saying so
+                return ()
+    elif "name" in params and hasattr(item.module, "WRITES"):
+        functions = [item.module.WRITES[params["name"]]]
+    else:
+        return ()
+    known = layers()
+    used = []
+    for function in functions:
+        for called in calls(function, [c for c, _ in known]):
+            layer = next(layer for c, layer in known if c is called)
+            if layer not in used:
+                used.append(layer)
+    return tuple(used)
 
 
 def role_of(user, unit):

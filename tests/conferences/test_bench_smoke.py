@@ -4,7 +4,12 @@ A smoke run only: it checks that the script builds its data, measures every targ
 prints its summary — never a speed (speed is measured by the script, not tested).
 """
 
+import pytest
+
 from tests.bench_run import run_quick
+
+# The script makes its own SQLite database: the PostgreSQL run would repeat it as is.
+pytestmark = pytest.mark.one_run
 
 
 def test_the_conferences_benchmark_runs_quick_on_sqlite():

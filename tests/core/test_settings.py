@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# Each case is a subprocess without DATABASE_URL: the PostgreSQL run would repeat it as is.
+pytestmark = pytest.mark.one_run
+
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
 
@@ -138,10 +141,21 @@ def test_an_unknown_boolean_stops_start_up_naming_the_variable(tmp_path, name):
     assert f"{name}='Ture' không hợp lệ" in result.stderr
 
 
-def test_booleans_are_read_strictly_but_in_every_usual_spelling(tmp_path):
-    for value in ("1", "true", "Yes", "ON"):
-        result = run(tmp_path, "check", GIAOBAN_DEMO=value)
-        assert result.returncode == 0, (value, result.stderr)
+def test_booleans_are_read_strictly_but_in_every_usual_spelling(tmp_path, monkeypatch):
+    from giaoban.settings import envbool
+
+    for value, meant in [("1", True), ("true", True), ("Yes", True), (" ON ", True)] + [
+        ("0", False),
+        ("False", False),
+        ("no", False),
+        ("off", False),
+        ("", False),
+    ]:
+        monkeypatch.setenv("GIAOBAN_X", value)
+        assert envbool("GIAOBAN_X") is meant, value
+    # And a process starts with a spelling other than 1 and 0, either way.
+    result = run(tmp_path, "check", GIAOBAN_DEMO="Yes")
+    assert result.returncode == 0, result.stderr
     result = run(tmp_path, "check", GIAOBAN_SECRET_KEY=production_key(), GIAOBAN_DEMO="off")
     assert result.returncode == 0, result.stderr
 

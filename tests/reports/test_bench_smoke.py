@@ -6,7 +6,12 @@ prints its summary — never a speed (speed is measured by the script, not teste
 
 import re
 
+import pytest
+
 from tests.bench_run import run_quick
+
+# The script makes its own SQLite database: the PostgreSQL run would repeat it as is.
+pytestmark = pytest.mark.one_run
 
 
 def test_the_computed_indicators_benchmark_runs_quick_on_sqlite():
