@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_steps import ImportSteps  # noqa: E402 — after the path it is found on
 from measure import (  # noqa: E402 — after the path it is found on
     Clock,
     Samples,
@@ -530,13 +531,17 @@ def measure_import(args, n, tree, central, users, today):
         rows[i]["document"] = central.symbol
         rows[i]["date"] = (central.issue_date + datetime.timedelta(days=3)).strftime("%d/%m/%Y")
     clock = Clock()
-    with profiled("import", args.profile), clock():
+    with ImportSteps() as steps, profiled("import", args.profile), clock():
         result = activities.import_rows(users["ministry_officer"], rows)
     rate = result.created / clock.wall
     say(
         f"import_rows: {result.created:,} rows ({result.sessions} sessions, {result.units:,} "
-        f"units) in {clock.wall:.2f} s wall / {clock.cpu:.2f} s CPU → {rate:,.0f} rows/s"
+        f"units) in {clock.wall:.2f} s wall / {clock.cpu:.2f} s CPU"
+        + (f" + {clock.server:.2f} s server CPU" if clock.pid else "")
+        + f" → {rate:,.0f} rows/s"
     )
+    for line in steps.lines(result.created):
+        say(line)
     return {"import": (result.created, clock)}
 
 

@@ -68,13 +68,6 @@ class BulkResult:
         return self.created
 
 
-@dataclass
-class Row:
-    index: int
-    unit: object
-    values: dict
-
-
 def import_rows(
     user,
     rows,
@@ -137,11 +130,8 @@ def _page_cache(n):
 
 def _units(rows, default):
     """{code: Unit} of the codes the rows name (NUL-free ones: PostgreSQL refuses NUL)."""
-    codes = set()
-    for raw in rows:
-        value = raw.get("unit")
-        if isinstance(value, str) and value.strip() and "\x00" not in value:
-            codes.add(value.strip().upper())
+    values = {value for raw in rows if isinstance(value := raw.get("unit"), str)}
+    codes = {v.strip().upper() for v in values if v.strip() and "\x00" not in v}
     found = {}
     code_list = sorted(codes)
     for i in range(0, len(code_list), CHUNK):
@@ -158,7 +148,7 @@ def _prefetch_received(rows, by_code, default, ctx):
     units, values = set(), set()
     for raw in rows:
         document = raw.get("document")
-        if document in (None, ""):
+        if document is None or document == "":
             continue
         value = raw.get("unit")
         if isinstance(value, Unit):
@@ -177,97 +167,131 @@ def _prefetch_received(rows, by_code, default, ctx):
         ctx.documents.prefetch(units, values)
 
 
-def _unit_of(raw, index, by_code, default):
-    """(Unit, None) or (None, Problem) of one row."""
-    value = raw.get("unit")
+def _unit_of(value, by_code, default):
+    """(Unit, None) or (None, what is wrong) of a row's "unit"."""
     if isinstance(value, Unit):
         return by_code.get(value.code, value), None
     if value is None or (isinstance(value, str) and not value.strip()):
         if default is None:
-            return None, Problem("unit", _("bắt buộc nhập mã đơn vị."), index)
+            return None, _("bắt buộc nhập mã đơn vị.")
         return default, None
     code = str(value).strip().upper()
     found = by_code.get(code)
     if found is None:
-        return None, Problem(
-            "unit", _("không có đơn vị mã “%(code)s”.") % {"code": code[:30]}, index
-        )
+        return None, _("không có đơn vị mã “%(code)s”.") % {"code": code[:30]}
     return found, None
 
 
-def _refusal(user, unit, index, rights):
-    """A Problem if `user` may not record for `unit` (cached per unit)."""
-    if unit.pk not in rights:
-        if may_record(user, unit):
-            rights[unit.pk] = None
-        elif can(user, VIEW, unit):
-            rights[unit.pk] = _("đồng chí không ghi được hoạt động của %(unit)s.") % {
-                "unit": unit.name
-            }
-        else:
-            # Never named: a unit outside the subtree reads like one that does not exist.
-            rights[unit.pk] = _("không có đơn vị mã “%(code)s” trong phạm vi của đồng chí.") % {
-                "code": unit.code
-            }
-    detail = rights[unit.pk]
-    return Problem("unit", detail, index) if detail else None
+def _refusal(user, unit):
+    """What is wrong if `user` may not record for `unit`, else None."""
+    if may_record(user, unit):
+        return None
+    if can(user, VIEW, unit):
+        return _("đồng chí không ghi được hoạt động của %(unit)s.") % {"unit": unit.name}
+    # Never named: a unit outside the subtree reads like one that does not exist.
+    return _("không có đơn vị mã “%(code)s” trong phạm vi của đồng chí.") % {"code": unit.code}
+
+
+class _UnitsOfRows:
+    """A row's unit and the caller's right to record for it, (Unit, None) or (None, what is
+    wrong), found once per unit code as a file writes it (a file names a few thousand
+    units in tens of thousands of rows) and once per unit for the right."""
+
+    def __init__(self, user, by_code, default, check_scope):
+        self.user, self.by_code, self.default = user, by_code, default
+        self.check_scope = check_scope
+        self.rights = {}  # unit id → what is wrong, or None
+        self.seen = {}  # a row's "unit", text or None → (Unit, None) or (None, what is wrong)
+
+    def __call__(self, value):
+        if value is None or value.__class__ is str:
+            found = self.seen.get(value)
+            if found is None:
+                found = self.seen[value] = self._find(value)
+            return found
+        return self._find(value)
+
+    def _find(self, value):
+        unit, detail = _unit_of(value, self.by_code, self.default)
+        if detail is None and self.check_scope:
+            if unit.pk not in self.rights:
+                self.rights[unit.pk] = _refusal(self.user, unit)
+            detail = self.rights[unit.pk]
+            if detail is not None:
+                return None, detail
+        return unit, detail
 
 
 def _check(user, rows, default, ctx, check_scope):
+    """([(Unit, cleaned values)] of the rows, [Problem]): every row read as one record is."""
     by_code = _units(rows, default)
     _prefetch_received(rows, by_code, default, ctx)
-    rights, checked, problems = {}, [], []
+    unit_of = _UnitsOfRows(user, by_code, default, check_scope)
+    checked, problems = [], []
     for index, raw in enumerate(rows):
         if not raw.keys() <= KEYS:
             raise TypeError(", ".join(sorted(set(raw) - KEYS)))
-        unit, problem = _unit_of(raw, index, by_code, default)
-        if problem is None and check_scope:
-            problem = _refusal(user, unit, index, rights)
-        if problem is not None:
-            problems.append(problem)
+        unit, detail = unit_of(raw.get("unit"))
+        if detail is not None:
+            problems.append(Problem("unit", detail, index))
             continue
         cleaned, found = clean_row(raw, unit, ctx, index=index)
         if found:
             problems.extend(found)
         else:
-            checked.append(Row(index, unit, cleaned))
+            checked.append((unit, cleaned))
     return checked, problems
 
 
 # ---------------------------------------------------------------------------- write
 
 
-def _rows(rows, ids, user, ctx, is_demo, now, days):
+def _rows(rows, ids, user, ctx, is_demo, now, written, days):
     """The activities' rows as the driver takes them (the id, then COLUMNS), made as the
-    database asks for them; each row's date, as a date, is appended to `days`."""
+    database asks for them; each is appended to `written`, its date, as a date, to `days`.
+    What rows share — a unit's id and path, a kind's id, a date as the driver takes it —
+    is made once."""
     adapt_date = connection.ops.adapt_datefield_value
     stamp = connection.ops.adapt_datetimefield_value(now)
     demo = bool(is_demo)
+    by = user.pk
     label = ctx.documents.label
-    for row, pk in zip(rows, ids, strict=True):
-        v, unit = row.values, row.unit
-        document = v["document"]
+    units, kinds, adapted = {}, {}, {}
+    keep, remember = written.append, days.append
+    for (unit, v), pk in zip(rows, ids, strict=True):
+        of_unit = units.get(id(unit))
+        if of_unit is None:
+            of_unit = units[id(unit)] = (unit.pk, unit.path)
+        kind = kinds.get(id(v["kind"]))
+        if kind is None:
+            kind = kinds[id(v["kind"])] = v["kind"].pk
         day = v["date"]
-        days.append(day)
-        yield [
+        shown = adapted.get(day)
+        if shown is None:
+            shown = adapted[day] = adapt_date(day)
+        document, title, notes = v["document"], v["title"], v["notes"]
+        row = [
             pk,
-            unit.pk,
-            unit.path,
-            adapt_date(day),
-            v["kind"].pk,
-            v["title"],
+            of_unit[0],
+            of_unit[1],
+            shown,
+            kind,
+            title,
             v["form"],
             v["party_members"],
             v["officers"],
             v["others"],
-            v["notes"],
+            notes,
             document,
-            user.pk,
+            by,
             stamp,
             stamp,
             demo,
-            search_text(v["title"], v["notes"], "" if document is None else label(document, unit)),
+            search_text(title, notes, "" if document is None else label(document, unit)),
         ]
+        keep(row)
+        remember(day)
+        yield row
 
 
 # Positions in a written row (_rows): the id first, then COLUMNS.
@@ -280,14 +304,10 @@ def _write(user, rows, ctx, is_demo, message):
     # The ids are drawn first (executemany and COPY give none back): the audit entries are
     # made with them while the activities are written, and nothing is read back.
     ids = reserve_ids(Activity, len(rows))
+    units = {id(unit): unit for unit, _v in rows}.values()
     deltas = tally.Deltas()
-    deltas.preload({row.unit.path for row in rows}, {row.unit.code: row.unit.pk for row in rows})
+    deltas.preload({u.path for u in units}, {u.code: u.pk for u in units})
     written, days = [], []
-
-    def kept(made):
-        for row in made:
-            written.append(row)
-            yield row
 
     def meanwhile():
         # Python only: on PostgreSQL the server is still writing the activities.
@@ -295,23 +315,23 @@ def _write(user, rows, ctx, is_demo, message):
             (r[PATH], r[KIND], day, r[MEMBERS], r[OFFICERS], r[OTHERS])
             for r, day in zip(written, days, strict=True)
         )
-        return list(_audit_entries(written, days, now, is_demo))
+        return deltas.prepare(), list(_audit_entries(written, days, now, is_demo))
 
-    entries = insert_values(
+    add_to_tally, entries = insert_values(
         Activity,
         [Activity._meta.get_field(name) for name in ("id", *COLUMNS)],
-        kept(_rows(rows, ids, user, ctx, is_demo, now, days)),
+        _rows(rows, ids, user, ctx, is_demo, now, written, days),
         batch=BATCH,
         prepare=False,
         meanwhile=meanwhile,
     )
-    deltas.apply()
+    add_to_tally()
     message = message or _("Nhập nhiều hoạt động (tệp Excel hoặc API)")
     BulkWriter(at=now).write_json(Activity, "create", entries, message=message)
     sessions = [(r[DOCUMENT], r[UNIT]) for r in written if r[DOCUMENT] is not None]
     sync_dissemination(set(sessions))
     return BulkResult(
-        created=len(ids), ids=ids, units=len({r[UNIT] for r in written}), sessions=len(sessions)
+        created=len(ids), ids=ids, units=len({u.pk for u in units}), sessions=len(sessions)
     )
 
 
@@ -333,6 +353,7 @@ def _audit_entries(written, days, now, is_demo):
     )
     dates = {}  # date → (ISO text, dd/mm/yyyy): a few hundred dates for thousands of rows
     paths = {}  # path → as JSON text: a few thousand units
+    texts = {}  # a form or notes → as JSON text: they repeat
     for r, day in zip(written, days, strict=True):
         shown = dates.get(day)
         if shown is None:
@@ -340,6 +361,12 @@ def _audit_entries(written, days, now, is_demo):
         path = paths.get(r[PATH])
         if path is None:
             path = paths[r[PATH]] = text(r[PATH])
+        form = texts.get(r[FORM])
+        if form is None:
+            form = texts[r[FORM]] = text(r[FORM])
+        notes = texts.get(r[NOTES])
+        if notes is None:
+            notes = texts[r[NOTES]] = text(r[NOTES])
         after = snapshot % (
             r[ID],
             r[UNIT],
@@ -347,11 +374,11 @@ def _audit_entries(written, days, now, is_demo):
             shown[0],
             r[KIND],
             text(r[TITLE]),
-            text(r[FORM]),
+            form,
             r[MEMBERS],
             r[OFFICERS],
             r[OTHERS],
-            text(r[NOTES]),
+            notes,
             "null" if r[DOCUMENT] is None else int(r[DOCUMENT]),
             "null" if r[BY] is None else int(r[BY]),
         )

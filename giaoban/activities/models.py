@@ -67,11 +67,15 @@ class Activity(NFCModel):
     )
     path = models.CharField(_("vị trí đơn vị"), max_length=255, editable=False)
     date = models.DateField(_("ngày tổ chức"))
+    # No index of its own either: every read by kind also names a unit, a subtree, a
+    # date or a document, whose indexes serve it; the PROTECT check of a kind's deletion
+    # (an administrator's rare act) scans instead. Each row of an import paid the index.
     kind = models.ForeignKey(
         ActivityKind,
         on_delete=models.PROTECT,
         related_name="activities",
         verbose_name=_("loại hoạt động"),
+        db_index=False,
     )
     title = models.CharField(_("tên hoạt động"), max_length=300)
     form = models.CharField(

@@ -151,20 +151,28 @@ class Deltas:
         """Add many activities, given as (path, kind id, day, party members, officers,
         others): summed by (path, kind, half) first, then spread over each path's nodes
         (the bulk path: thousands of rows share a few thousand keys)."""
-        leaves = defaultdict(lambda: [0, 0, 0, 0])
+        leaves = {}
         halves = {}
         for path, kind_id, day, party_members, officers, others in items:
             bucket = halves.get(day)
             if bucket is None:
                 bucket = halves[day] = bucket_of(day)
-            row = leaves[(path, kind_id, bucket)]
-            row[0] += 1
-            row[1] += party_members
-            row[2] += officers
-            row[3] += others
+            key = (path, kind_id, bucket)
+            row = leaves.get(key)
+            if row is None:
+                leaves[key] = [1, party_members, officers, others]
+            else:
+                row[0] += 1
+                row[1] += party_members
+                row[2] += officers
+                row[3] += others
         rows = self.rows
+        nodes = {}
         for (path, kind_id, bucket), (n, pm, off, oth) in leaves.items():
-            for node_id in self.node_ids(path):
+            ids = nodes.get(path)
+            if ids is None:
+                ids = nodes[path] = self.node_ids(path)
+            for node_id in ids:
                 row = rows[(node_id, kind_id, bucket)]
                 row[0] += n
                 row[1] += pm
@@ -184,10 +192,16 @@ class Deltas:
 
     def apply(self):
         """Write the deltas as upserts, in key order (no lost update, no deadlock)."""
+        return self.prepare()()
+
+    def prepare(self):
+        """`apply` in two steps: the statements and their values are made now (Python
+        only: the bulk path does it while PostgreSQL is still writing the activities),
+        and written by calling what this returns, which returns how many rows."""
         changed = sorted((k, v) for k, v in self.rows.items() if any(v))
         self.rows.clear()
         if not changed:
-            return 0
+            return lambda: 0
         quote = connection.ops.quote_name
         table = quote(ActivityTally._meta.db_table)
         counted = ("activities", *SUMS)
@@ -209,19 +223,29 @@ class Deltas:
                 "%s::text::bigint[], %s::text::bigint[], %s::text::bigint[], %s::text::bigint[])"
             )
             sql = f"INSERT INTO {table} ({columns}) SELECT * FROM {arrays} {conflict}"  # noqa: S608
-            with connection.cursor() as cursor:
-                for i in range(0, len(changed), 10_000):
-                    chunk = changed[i : i + 10_000]
-                    columns_of = zip(*_flat(chunk), strict=True)
-                    cursor.execute(sql, [_array_text(col) for col in columns_of])
-            return len(changed)
+            chunks = [
+                [_array_text(col) for col in zip(*_flat(changed[i : i + 10_000]), strict=True)]
+                for i in range(0, len(changed), 10_000)
+            ]
+
+            def write():
+                with connection.cursor() as cursor:
+                    for params in chunks:
+                        cursor.execute(sql, params)
+                return len(changed)
+
+            return write
         sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) {conflict}"  # noqa: S608
         adapt = connection.ops.adapt_datefield_value
         halves = {b: adapt(b) for b in {b for (_n, _k, b), _v in changed}}
         params = [(n, k, halves[b], *v) for (n, k, b), v in changed]
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
-        return len(params)
+
+        def write_many():
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, params)
+            return len(params)
+
+        return write_many
 
 
 def _array_text(values):

@@ -414,6 +414,9 @@ class Context:
     today: datetime.date
     memo: defaultdict = field(default_factory=lambda: defaultdict(dict))  # parser → cache
 
+    def __post_init__(self):
+        self.read_date = functools.partial(parse_date, today=self.today)
+
     @classmethod
     def fresh(cls):
         return cls(Kinds(), Documents(), timezone.localdate())
@@ -428,17 +431,19 @@ def _attempt(parse, value):
 
 def _parse(cache, parse, value, problems, name, index):
     """parse(value), read from `cache` when the same value (of the same type: 1, True and
-    1.0 are equal keys otherwise) was read before; a FieldError becomes a Problem."""
-    key = (value.__class__, value)
+    1.0 are equal keys otherwise) was read before; a FieldError becomes a Problem. Text —
+    what a file gives — is its own key (a str never equals another type's value)."""
+    key = value if value.__class__ is str else (value.__class__, value)
     try:
-        ok, result = cache[key]
-    except KeyError:
-        ok, result = cache[key] = _attempt(parse, value)
+        hit = cache.get(key)
     except TypeError:  # an unhashable value: read it, and let the parser refuse it
-        ok, result = _attempt(parse, value)
-    if ok:
-        return result
-    problems.append(Problem(name, result, index))
+        hit = _attempt(parse, value)
+    else:
+        if hit is None:
+            hit = cache[key] = _attempt(parse, value)
+    if hit[0]:
+        return hit[1]
+    problems.append(Problem(name, hit[1], index))
     return None
 
 
@@ -464,44 +469,53 @@ def clean(values, unit, ctx, existing=None, index=-1):
 
 def clean_row(values, unit, ctx, existing=None, index=-1):
     """`clean` without its check of the keys (the bulk path checks them, and leaves the
-    row's "unit" in it): the keys other than FIELDS are not read."""
+    row's "unit" in it): the keys other than FIELDS are not read.
+
+    The bulk path calls it for every row of a file (50,000): each field is read in the
+    order its problems are listed, values met before come from `ctx.memo`."""
     problems = []
     if existing:
         merged = {f: getattr(existing, _attr(f)) for f in FIELDS}
         merged.update(values)
-    else:
-        merged = values
-    get = merged.get
-    cache = ctx.memo
-    out = {}
-    today = ctx.today
-    out["date"] = day = _parse(
-        cache["date"], lambda v: parse_date(v, today), get("date"), problems, "date", index
-    )
-    if existing:
+        get = merged.get
         keep = existing.kind_id
-        out["kind"] = _parse(
-            {}, lambda v: ctx.kinds.parse(v, keep), get("kind"), problems, "kind", index
-        )
+        kind_cache, read_kind = {}, lambda v: ctx.kinds.parse(v, keep)
     else:
-        out["kind"] = _parse(cache["kind"], ctx.kinds.parse, get("kind"), problems, "kind", index)
+        get = values.get
+        kind_cache, read_kind = ctx.memo["kind"], ctx.kinds.parse
+    memo = ctx.memo
+    day = _parse(memo["date"], ctx.read_date, get("date"), problems, "date", index)
+    kind = _parse(kind_cache, read_kind, get("kind"), problems, "kind", index)
     try:
-        out["title"] = parse_text(get("title"), MAX_TITLE, True)
+        title = parse_text(get("title"), MAX_TITLE, True)
     except FieldError as error:
-        out["title"] = None
+        title = None
         problems.append(Problem("title", str(error), index))
-    out["form"] = _parse(cache["form"], parse_form, get("form"), problems, "form", index)
-    counts = cache["count"]
+    form = _parse(memo["form"], parse_form, get("form"), problems, "form", index)
+    counts = []
     for name in COUNTS:
         value = get(name)
-        if value.__class__ is int and 0 <= value <= MAX_COUNT:
-            out[name] = value
-        else:
-            out[name] = _parse(counts, _count, value, problems, name, index)
-    out["notes"] = _parse(cache["notes"], _notes, get("notes"), problems, "notes", index)
-    out["document"] = _document(problems, get("document"), unit, ctx, existing, index)
-    if day is not None:
-        _check_day(problems, day, unit, out["document"], ctx, index)
+        if not (value.__class__ is int and 0 <= value <= MAX_COUNT):
+            value = _parse(memo["count"], _count, value, problems, name, index)
+        counts.append(value)
+    party_members, officers, others = counts
+    notes = _parse(memo["notes"], _notes, get("notes"), problems, "notes", index)
+    document = get("document")
+    if document is not None or existing is not None:
+        document = _document(problems, document, unit, ctx, existing, index)
+    if day is not None and (document is not None or not unit.active_on(day)):
+        _check_day(problems, day, unit, document, ctx, index)
+    out = {
+        "date": day,
+        "kind": kind,
+        "title": title,
+        "form": form,
+        "party_members": party_members,
+        "officers": officers,
+        "others": others,
+        "notes": notes,
+        "document": document,
+    }
     return out, problems
 
 
