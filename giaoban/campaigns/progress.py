@@ -113,16 +113,23 @@ class Group:
     standings: dict = field(default_factory=lambda: defaultdict(int))  # over the subtree
 
     def add(self, progress, own):
-        self.count(progress, own, *_tally(progress.items, self.standings))
-
-    def count(self, progress, own, met, overdue):
-        """Add a unit whose `met` and `overdue` requirements are counted already."""
+        """Count a unit of the subtree: the group's own unit, or one below it."""
+        met, overdue = _tally(progress.items, self.standings)
         if own:
             self.own = progress
         elif progress.items:
             self.below += 1
             self.complete += met == len(progress.items)
             self.lagging += overdue > 0
+
+    def add_group(self, group):
+        """Count a group's units, its own one included, into this total."""
+        units = [group.own] if group.own is not None and group.own.items else []
+        self.below += group.below + len(units)
+        self.complete += group.complete + sum(u.complete for u in units)
+        self.lagging += group.lagging + sum(u.lagging for u in units)
+        for s, n in group.standings.items():
+            self.standings[s] += n
 
 
 def _tally(items, standings):
@@ -158,27 +165,24 @@ class Progress:
         groups = {}
         own = None
         for p in self.units.values():
-            if not p.path.startswith(node_path):
+            path = p.path
+            if not path.startswith(node_path):
                 continue
-            if p.path == node_path:
+            if path == node_path:
                 own = p
-                for s, _m in p.items.values():
-                    total.standings[s] += 1
+                _tally(p.items, total.standings)
                 continue
-            head = p.path.split(PATH_SEP)[depth]
+            head = path.split(PATH_SEP, depth + 1)[depth]
             group = groups.get(head)
             if group is None:
                 group = groups[head] = Group(code=head)
-            met, overdue = _tally(p.items, group.standings)
-            group.count(p, p.path.count(PATH_SEP) == depth + 1, met, overdue)
-            total.count(p, False, met, overdue)
+            group.add(p, own=path.count(PATH_SEP) == depth + 1)
         units = Unit.objects.in_bulk(list(groups), field_name="code") if groups else {}
         out = []
         for code in sorted(groups):
             group = groups[code]
             group.unit = units.get(code)
-            for s, n in group.standings.items():
-                total.standings[s] += n
+            total.add_group(group)
             out.append(group)
         return total, out, own
 
