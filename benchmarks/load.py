@@ -20,6 +20,7 @@ only with --strict. See benchmarks/README.md.
 
 import argparse
 import datetime
+import hashlib
 import ipaddress
 import math
 import multiprocessing
@@ -64,6 +65,12 @@ def options(argv=None):
     add("--quick", action="store_true", help="a small tree, a short run: the smoke test")
     add("--strict", action="store_true", help="exit 1 on any error or time-out")
     add("--keep", action="store_true", help="keep the data directory and database")
+    add(
+        "--base",
+        type=Path,
+        help="a folder keeping a copy of the freshly built database: later runs of a sitting "
+        "start from a copy of it instead of building the demo again",
+    )
     args = parser.parse_args(argv)
     defaults(args, parser)
     return args
@@ -125,14 +132,52 @@ def environment(args, data_dir, database_url):
     return env
 
 
-def postgres_database(args):
+def postgres_database(args, name=None, template=None):
     import psycopg
 
-    name = f"gb_bench_load_{os.getpid()}"
+    name = name or f"gb_bench_load_{os.getpid()}"
     with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
+        conn.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
     return name, f"{args.pg}/{name}"
+
+
+# ---------------------------------------------------------------------------- --base
+
+
+def base_key(args):
+    """What a kept copy must match: the database, the data asked for, and the schema (every
+    migration file's content) — a copy made by other code is built again."""
+    digest = hashlib.sha256(f"{args.db}|{args.national}|{args.quick}".encode())
+    for path in sorted(ROOT.glob("giaoban/*/migrations/*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def restore_base(args, data_dir):
+    """Copy the kept database into `data_dir` (and PostgreSQL's into a new database):
+    (pg_name, url), or None when there is no copy of this key."""
+    key = base_key(args)
+    kept = args.base / key
+    if not (kept / "done").is_file():
+        return None
+    shutil.copytree(kept / "data", data_dir, dirs_exist_ok=True)
+    if args.db == "postgres":
+        return postgres_database(args, template=f"gb_load_base_{key}")
+    return None, None
+
+
+def save_base(args, data_dir, pg_name):
+    """Keep a copy of the database just built (the data folder, and PostgreSQL's database
+    as a template) under --base, for the sitting's next runs."""
+    key = base_key(args)
+    kept = args.base / key
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(data_dir, kept / "data", ignore=shutil.ignore_patterns("*.log"))
+    if pg_name:
+        postgres_database(args, name=f"gb_load_base_{key}", template=pg_name)
+    (kept / "done").write_text(datetime.datetime.now().isoformat(), encoding="utf-8")
+    say(f"Kept a copy of the fresh database for later runs: {kept}")
 
 
 def drop_postgres(args, name):
@@ -326,15 +371,28 @@ def main(argv=None):
     server = None
     before = os.getloadavg()
     try:
-        if args.db == "postgres":
+        restored = restore_base(args, data_dir) if args.base else None
+        if restored is not None:
+            pg_name, database_url = restored
+        elif args.db == "postgres":
             pg_name, database_url = postgres_database(args)
         env = environment(args, data_dir, database_url)
         os.environ.update(env)
         sys.path.append(str(ROOT))  # after PYTHONPATH: another checkout there is measured
         import load_data
 
-        say(f"giaoban load — {datetime.datetime.now():%d/%m/%Y %H:%M}; building the database")
-        load_data.build(args, env, data_dir / "build.log")
+        if restored is not None:
+            say(
+                f"giaoban load — {datetime.datetime.now():%d/%m/%Y %H:%M}; a copy of the "
+                f"database built fresh earlier in this sitting ({args.base})"
+            )
+            load_data.settle()
+        else:
+            say(f"giaoban load — {datetime.datetime.now():%d/%m/%Y %H:%M}; building the database")
+            load_data.build(args, env, data_dir / "build.log")
+            if args.base:
+                load_data.close_connections()
+                save_base(args, data_dir, pg_name)
         facts = load_data.facts(args)
         plan = load_data.cast(args)
         began = time.perf_counter()

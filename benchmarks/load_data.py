@@ -104,6 +104,13 @@ def build(options, env, log):
         say(f"National-scale data (bench_reports.py): {time.perf_counter() - started:.0f} s")
 
 
+def settle():
+    """Django set up on a database already built (load.py --base), as `build` leaves it."""
+    import django
+
+    django.setup()
+
+
 def close_connections():
     from django.db import connections
 
