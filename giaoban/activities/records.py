@@ -48,6 +48,10 @@ def sync_dissemination(pairs):
     pairs = {p for p in pairs if p[0] is not None}
     if not pairs:
         return
+    # Counted only once the register's rows are held: a session another transaction is
+    # adding to the same pair is then committed and counted, not lost (PostgreSQL; on
+    # SQLite the IMMEDIATE transaction holds the whole file already).
+    documents.hold_recipients(pairs)
     found = {}
     document_ids = sorted({d for d, _u in pairs})
     unit_ids = sorted({u for _d, u in pairs})

@@ -190,6 +190,23 @@ def set_dissemination(document_id, unit_id, first_on, sessions):
         return services.set_dissemination(document_id, unit_id, first_on, sessions)
 
 
+def hold_recipients(pairs):
+    """Lock the register's rows of these (document id, unit id) pairs until the transaction
+    ends (call it inside the writer's transaction), in one order — by unit, then row — that
+    every holder follows, so two never deadlock. A writer of a pair's sessions holds them
+    before it counts the sessions: two writers at once (an import and a record) then count
+    one after the other, each with the other's session, instead of both without it."""
+    pairs = set(pairs)
+    document_ids = sorted({d for d, _u in pairs})
+    unit_ids = sorted({u for _d, u in pairs})
+    if connection.features.has_select_for_update:  # SQLite: the writer holds the file
+        for i in range(0, len(unit_ids), 900):
+            rows = Recipient.objects.filter(
+                document_id__in=document_ids, unit_id__in=unit_ids[i : i + 900]
+            )
+            list(rows.select_for_update().order_by("unit_id", "pk").values_list("pk"))
+
+
 def set_disseminations(values):
     """Many (document, unit) pairs at once (a bulk import of sessions): `values` maps
     (document id, unit id) → (first day or None, count). The rows that change are updated

@@ -93,6 +93,7 @@ class Item:
         self.problems.append(ItemProblem(self.index, self.code, field_name, message, severity))
 
 
+@transaction.atomic
 def import_values(
     form, period_key, items, user, *, accept_history=False, is_demo=False, check_scope=True
 ):
@@ -100,7 +101,9 @@ def import_values(
 
     Reports are created as drafts (or, with accept_history, as accepted historical data
     — for administrators at the top migrating past periods); existing drafts and returned
-    reports are updated; submitted or accepted reports are refused.
+    reports are updated; submitted or accepted reports are refused. The existing reports
+    are locked as they are read (see `load`), so a submission made meanwhile waits for the
+    import, or the import for it and then refuses the report it submitted.
     """
     if accept_history and not roles.is_top_admin(user):
         message = _("Chỉ quản trị viên cấp Bộ được nhập số liệu lịch sử đã duyệt.")
@@ -126,9 +129,15 @@ def load(form, period_key, items):
     # matches no unit (and is reported so).
     lookup = [c for c in (_code(item) for item in items) if "\x00" not in c]
     units = {u.code: u for u in Unit.objects.filter(code__in=lookup).select_related("level")}
+    # Locked until the import commits, in key order (two imports of overlapping units
+    # queue instead of deadlocking): their status, checked below, stays what was read, and
+    # no transition moves their figures into the roll-up while the import replaces them.
+    # (PostgreSQL; SQLite's IMMEDIATE transaction holds the whole file already.)
     existing = {
         r.unit_id: r
-        for r in Report.objects.filter(form=form, period_key=period.key, unit__code__in=lookup)
+        for r in Report.objects.select_for_update(of=("self",))
+        .filter(form=form, period_key=period.key, unit__code__in=lookup)
+        .order_by("pk")
     }
     pairs = computed.computed_of(version.indicators.all())
     computed_codes = {ind.code for ind, _source in pairs}

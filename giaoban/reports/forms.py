@@ -15,6 +15,9 @@ from giaoban.reports.validation import MAX_NUMBER_CHARS, MAX_TEXT_CHARS
 VALUE_PREFIX = "v-"
 TEXT_PREFIX = "t-"
 REASON_PREFIX = "r-"
+# Beside each box, hidden: what the page showed in it, so that a save keeps what another
+# person saved in the meantime (conflicts.Shown). "b-v-GD01", "b-t-KQ", "b-r-GD01".
+SHOWN_PREFIX = "b-"
 MAX_REASON_CHARS = 2000
 
 
@@ -117,6 +120,20 @@ class EntryForm(forms.Form):
             if (present is None or name in present) and name not in self.errors:
                 texts[nar.code] = self.cleaned_data.get(name, "")
         return values, texts
+
+    def shown_texts(self):
+        """{field name: the text its box shows} of an unbound form (what is stored)."""
+        return {name: f.initial or "" for name, f in self.fields.items()}
+
+    def shown_in(self, data):
+        """(values, texts, reasons) the page showed, from the `b-…` fields of a POST, each
+        {code: text}; None when the page sent none (an older page, a script)."""
+        out = ({}, {}, {})
+        for index, prefix in enumerate((VALUE_PREFIX, TEXT_PREFIX, REASON_PREFIX)):
+            for name in self.fields:
+                if name.startswith(prefix) and SHOWN_PREFIX + name in data:
+                    out[index][name[len(prefix) :]] = data[SHOWN_PREFIX + name]
+        return out if any(out) else None
 
     def initial_text(self, code):
         return self.fields[TEXT_PREFIX + code].initial or ""

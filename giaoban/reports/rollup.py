@@ -95,9 +95,11 @@ def _save_rows(rows):
 
 
 def _lock_rows(report, node_ids):
+    """The rows of the report's nodes, locked in node order — the order every writer of
+    roll-up rows takes them in (`merge_tally` too), so that two never deadlock."""
     existing = Rollup.objects.filter(
         node_id__in=node_ids, form_id=report.form_id, period_key=report.period_key
-    )
+    ).order_by("node_id")
     if connection.features.has_select_for_update:
         existing = existing.select_for_update()
     rows = {r.node_id: r for r in existing}
@@ -106,13 +108,13 @@ def _lock_rows(report, node_ids):
         Rollup.objects.bulk_create(
             [
                 Rollup(node_id=nid, form_id=report.form_id, period_key=report.period_key)
-                for nid in missing
+                for nid in sorted(missing)
             ],
             ignore_conflicts=True,
         )
         again = Rollup.objects.filter(
             node_id__in=missing, form_id=report.form_id, period_key=report.period_key
-        )
+        ).order_by("node_id")
         if connection.features.has_select_for_update:
             again = again.select_for_update()
         rows.update({r.node_id: r for r in again})
@@ -294,7 +296,14 @@ def children_totals(rows, mode, indicators):
 
 
 def merge_tally(form, period_key, tally, batch=2000):
-    """Add a tally to the period's stored Rollup rows (creating the missing ones)."""
+    """Add a tally to the period's stored Rollup rows (creating the missing ones).
+
+    The existing rows of every node it touches are locked first, all in node order, as a
+    transition locks its own (`_lock_rows`): the tally is drained deepest first, in
+    batches, and a batch of communes locked before the ministry's row would otherwise
+    deadlock with a transition that holds the ministry's row and waits for a commune's."""
+    if connection.features.has_select_for_update:
+        _lock_nodes(form, period_key, tally, batch)
     nodes = tally.drain()
     while chunk := list(islice(nodes, batch)):
         ids = dict(Unit.objects.filter(code__in=[c[0] for c in chunk]).values_list("code", "id"))
@@ -328,6 +337,14 @@ def merge_tally(form, period_key, tally, batch=2000):
         Rollup.objects.bulk_update(
             list(rows.values()), ["statuses", "late", "accepted", "counted"], batch_size=500
         )
+
+
+def _lock_nodes(form, period_key, tally, batch):
+    codes = sorted({code for path in tally.nodes for code in paths.codes(path)})
+    ids = sorted(Unit.objects.filter(code__in=codes).values_list("id", flat=True))
+    rows = Rollup.objects.filter(form=form, period_key=period_key).order_by("node_id")
+    for i in range(0, len(ids), batch):
+        list(rows.filter(node_id__in=ids[i : i + batch]).select_for_update().values_list("pk"))
 
 
 def recompute(form, period_key):

@@ -7,6 +7,11 @@ reopens it with a reason. `may_submit` and `may_decide` are the only definitions
 may; pages, the API and the inbox ask them. Each transition moves the live roll-up in
 the same transaction and leaves an event and an audit entry (by the audit mechanism:
 the report is saved, marked as a transition, with the reason).
+
+Two people acting on one report at once: every change locks the report's row first (on
+SQLite the IMMEDIATE transaction holds the file), so the second waits and then reads what
+the first wrote. A decision the report no longer allows is refused naming who changed it
+and when; a save keeps what another person saved meanwhile (`conflicts`).
 """
 
 import datetime
@@ -18,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from giaoban.audit.registry import mark, take_snapshot
 from giaoban.core import paths, roles, scope
-from giaoban.reports import computed, reminders, rollup
+from giaoban.reports import computed, conflicts, reminders, rollup
 from giaoban.reports.models import Report, ReportEvent, ReportText, ReportValue
 from giaoban.reports.validation import MAX_TEXT_CHARS, NumberError, Problem, check, parse_number
 from giaoban.units import history
@@ -170,19 +175,29 @@ def parse_entries(version, raw_values, raw_texts, raw_reasons=None, now=None):
 
 @dataclass
 class Saved:
-    """What a save kept: the form's checks on what is stored now (`problems`), and the
-    fields that could not be read and were left as they were (`unread`, with why)."""
+    """What a save kept: the form's checks on what is stored now (`problems`), the fields
+    that could not be read and were left as they were (`unread`, with why), and those
+    someone else saved while the officer typed, left as that person saved them
+    (`conflicts`, with what they hold now)."""
 
     problems: list
     unread_problems: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
 
     @property
     def unread(self):
         return {p.field for p in self.unread_problems}
 
+    @property
+    def unsaved(self):
+        """Every field whose typed content was not stored (to keep as typed on the page)."""
+        return self.unread | {p.field for p in self.conflicts}
+
 
 @transaction.atomic
-def save_entries(report, user, raw_values, raw_texts, check_scope=True, raw_reasons=None):
+def save_entries(
+    report, user, raw_values, raw_texts, check_scope=True, raw_reasons=None, shown=None
+):
     """Save figures and texts of a draft or returned report, in one transaction.
 
     What a draft keeps: every figure and text that can be read is saved, whatever the
@@ -191,16 +206,31 @@ def save_entries(report, user, raw_values, raw_texts, check_scope=True, raw_reas
     in `Saved.unread_problems`. A figure that is read but breaks a rule (a negative count)
     is saved and reported by the checks, which block submission until it is corrected.
     Indicators computed from the records store the records' value now (or the override).
+    With `shown` (a conflicts.Shown), what another person saved since the page showed it
+    is kept.
     """
-    report = Report.objects.select_for_update().select_related("unit", "version").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",))  # not the unit's or version's rows
+        .select_related("unit", "version")
+        .get(pk=report.pk)
+    )
     if check_scope and not scope.can(user, scope.CHANGE, report.unit):
         raise WorkflowError(
             _("Đồng chí không có quyền nhập báo cáo cho đơn vị này."), forbidden=True
         )
     if report.status not in (S.DRAFT, S.RETURNED):
-        raise WorkflowError(_("Báo cáo đã gửi hoặc đã được chấp nhận nên không sửa được."))
+        raise WorkflowError(
+            conflicts.moved_by(
+                report, _("Báo cáo đã gửi hoặc đã được chấp nhận nên không sửa được.")
+            )
+        )
     pairs = computed.computed_of(report.version.indicators.all())
     now = computed.live_of(report, pairs) if pairs else {}
+    clashes = []
+    if shown is not None:
+        raw_values, raw_texts, raw_reasons, clashes = conflicts.keep_theirs(
+            report, pairs, shown, raw_values, raw_texts, raw_reasons or {}
+        )
     values, texts, unread, overrides = parse_entries(
         report.version, raw_values, raw_texts, raw_reasons, now
     )
@@ -211,7 +241,7 @@ def save_entries(report, user, raw_values, raw_texts, check_scope=True, raw_reas
             report, computed.rows_to_store(pairs, now, computed.stored(report), overrides)
         )
     report.save(update_fields=["updated_at"])  # audited: the figures before and after
-    return Saved(validate(report), unread)
+    return Saved(validate(report), unread, clashes)
 
 
 def _store(report, values, texts):
@@ -288,8 +318,11 @@ def _transition(report, user, new_status, reason="", first_submission=False, sna
 
 
 def _locked(report):
+    """The report, its row locked until commit. Only its own row (`of`): locking the rows
+    joined in — the form, its version, the unit — would make every transition of the
+    country on one form wait for every other, and every report the form gets wait too."""
     return (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("unit__level", "form", "version")
         .get(pk=report.pk)
     )
@@ -314,9 +347,10 @@ def submit(report, user):
             forbidden=True,
         )
     if report.status not in (S.DRAFT, S.RETURNED):
-        raise WorkflowError(
-            _("Báo cáo ở trạng thái “%(s)s” không gửi được.") % {"s": report.get_status_display()}
-        )
+        refusal = _("Báo cáo ở trạng thái “%(s)s” không gửi được.") % {
+            "s": report.get_status_display()
+        }
+        raise WorkflowError(conflicts.moved_by(report, refusal))
     # Freeze the figures computed from the records before anything reads them: the checks,
     # and the roll-up in _transition — so the roll-up holds exactly what was frozen. The
     # audit entry of the submission shows any figure the freeze changed.
@@ -341,7 +375,7 @@ def accept(report, user):
     report = _locked(report)
     _require_parent_leader(report, user)
     if report.status != S.SUBMITTED:
-        raise WorkflowError(_("Chỉ chấp nhận được báo cáo đã gửi."))
+        raise WorkflowError(conflicts.moved_by(report, _("Chỉ chấp nhận được báo cáo đã gửi.")))
     return _transition(report, user, S.ACCEPTED)
 
 
@@ -350,7 +384,7 @@ def return_report(report, user, reason):
     report = _locked(report)
     _require_parent_leader(report, user)
     if report.status != S.SUBMITTED:
-        raise WorkflowError(_("Chỉ trả lại được báo cáo đã gửi."))
+        raise WorkflowError(conflicts.moved_by(report, _("Chỉ trả lại được báo cáo đã gửi.")))
     if not (reason or "").strip():
         raise WorkflowError(_("Lý do trả lại: cần ghi rõ lý do."))
     return _transition(report, user, S.RETURNED, reason=reason.strip())
@@ -362,7 +396,7 @@ def reopen(report, user, reason):
     report = _locked(report)
     _require_parent_leader(report, user)
     if report.status != S.ACCEPTED:
-        raise WorkflowError(_("Chỉ mở lại được báo cáo đã chấp nhận."))
+        raise WorkflowError(conflicts.moved_by(report, _("Chỉ mở lại được báo cáo đã chấp nhận.")))
     if not (reason or "").strip():
         raise WorkflowError(_("Lý do mở lại: cần ghi rõ lý do."))
     return _transition(report, user, S.RETURNED, reason=reason.strip())

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from giaoban.core import periods, scope
-from giaoban.reports import buckets, computed, statuses, workflow
+from giaoban.reports import buckets, computed, conflicts, statuses, workflow
 from giaoban.reports.forms import (
     REASON_PREFIX,
     TEXT_PREFIX,
@@ -162,9 +162,11 @@ def previous_values(form, unit, period, indicators):
     return values, info
 
 
-def _sections(version, entry_form, problems, previous, states):
+def _sections(version, entry_form, problems, previous, states, shown=None):
     """The sheet grouped by section: [{section, rows, texts}]; a row computed from the
-    records carries its `computed` state (computed.Computed) and its reason box."""
+    records carries its `computed` state (computed.Computed) and its reason box. `shown`
+    ({field name: text stored}, editable pages only) goes beside each box, hidden."""
+    shown = shown or {}
     by_field = {}
     for p in problems:
         by_field.setdefault(p.field, []).append(p)
@@ -187,6 +189,8 @@ def _sections(version, entry_form, problems, previous, states):
                 "reason_field": (
                     entry_form[REASON_PREFIX + ind.code] if ind.code in states else None
                 ),
+                "shown_value": shown.get(VALUE_PREFIX + ind.code),
+                "shown_reason": shown.get(REASON_PREFIX + ind.code),
             }
             for ind in indicators.get(section.pk, [])
         ]
@@ -195,6 +199,7 @@ def _sections(version, entry_form, problems, previous, states):
                 "narrative": nar,
                 "field": entry_form[TEXT_PREFIX + nar.code],
                 "problems": by_field.get(nar.code, []),
+                "shown": shown.get(TEXT_PREFIX + nar.code),
             }
             for nar in narratives.get(section.pk, [])
         ]
@@ -260,11 +265,18 @@ def _save(request, target, entry_form):
     present = set(request.POST) if common.wants_json(request) else None
     raw_values, raw_texts = entry_form.raw_entries(present)
     raw_reasons = entry_form.raw_reasons(present)
+    shown = entry_form.shown_in(request.POST)
     result = workflow.save_entries(
-        report, request.user, raw_values, raw_texts, raw_reasons=raw_reasons
+        report,
+        request.user,
+        raw_values,
+        raw_texts,
+        raw_reasons=raw_reasons,
+        shown=conflicts.Shown(*shown) if shown else None,
     )
-    unread = {p.field for p in size_problems} | set(result.unread)
-    return report, size_problems + result.unread_problems + result.problems, unread
+    unsaved = {p.field for p in size_problems} | result.unsaved
+    problems = size_problems + result.unread_problems + result.conflicts + result.problems
+    return report, problems, unsaved, len(result.conflicts)
 
 
 def _fill_post(request, target):
@@ -273,7 +285,7 @@ def _fill_post(request, target):
     )
     entry_form.is_valid()  # per-field: what is too long is a problem, the rest is saved
     try:
-        report, problems, unread = _save(request, target, entry_form)
+        report, problems, unread, clashes = _save(request, target, entry_form)
     except WorkflowError as exc:
         if exc.forbidden:
             if common.wants_json(request):
@@ -285,20 +297,34 @@ def _fill_post(request, target):
             request, target, _current_form(target, False), exc.problems, 400, save_error=exc.message
         )
     if common.wants_json(request):
-        return _fill_json(report, True, problems, "", 200, unread)
+        return _fill_json(report, True, problems, "", 200, unread, clashes)
     report.refresh_from_db()
     now = timezone.localtime()
     if unread:
-        # Keep what was typed in the boxes that could not be read, to be corrected.
-        shown = _posted_form(report.version, request.POST)
-        messages.warning(request, _unread_message(now, len(unread)))
+        # Keep what was typed in the boxes that were not saved, to be corrected; the
+        # others show what is stored now (another person may have saved some meanwhile).
+        stored = _current_form(target, True, report)
+        data = stored.shown_texts()
+        boxes = (VALUE_PREFIX, TEXT_PREFIX, REASON_PREFIX)
+        for name, typed in request.POST.items():
+            if any(name.startswith(p) and name[len(p) :] in unread for p in boxes):
+                data[name] = typed
+        shown = _posted_form(report.version, data)
+        messages.warning(request, _unread_message(now, len(unread), clashes))
     else:
         shown = _current_form(target, True, report)
         messages.success(request, _("Đã lưu lúc %(t)s.") % {"t": now.strftime("%H:%M")})
     return _fill_page(request, target, shown, problems, 200, saved_at=now)
 
 
-def _unread_message(now, n):
+def _unread_message(now, n, clashes=0):
+    """What a save says when `n` boxes were not saved, `clashes` of them because another
+    person saved them while the officer typed (conflicts.keep_theirs)."""
+    if clashes:
+        return _(
+            "Đã lưu lúc %(t)s các ô khác; %(n)s ô chưa lưu (xem bên cạnh ô), trong đó %(c)s ô "
+            "người khác vừa lưu trong lúc đồng chí nhập. Tải lại trang để xem số liệu mới nhất."
+        ) % {"t": now.strftime("%H:%M"), "n": n, "c": clashes}
     return _(
         "Đã lưu lúc %(t)s mọi ô đọc được; %(n)s ô chưa lưu vì chưa đọc được (xem lỗi bên cạnh)."
     ) % {"t": now.strftime("%H:%M"), "n": n}
@@ -317,12 +343,16 @@ def _fill_page(request, target, entry_form, problems, status, states=None, **ext
         target.form, target.unit, target.period, entry_form.indicators
     )
     states = _states(target, entry_form.indicators) if states is None else states
+    shown = None
+    if not entry_form.read_only:  # what is stored, beside each box (conflicts.Shown)
+        stored = _current_form(target, True) if entry_form.is_bound else entry_form
+        shown = stored.shown_texts()
     context = report_context(
         request,
         target,
         check=False,
         entry_form=entry_form,
-        sections=_sections(version, entry_form, problems, previous, states),
+        sections=_sections(version, entry_form, problems, previous, states, shown),
         computed_count=len(states),
         changed_count=sum(1 for c in states.values() if c.changed),
         editable=not entry_form.read_only,
@@ -346,7 +376,9 @@ def fill(request, form, period, code):
         if not perms["may_edit"]:
             if target.report is None:
                 raise Http404(common.why_no_report(request.user, target))
-            message = _("Báo cáo đã gửi hoặc đã được chấp nhận nên không sửa được.")
+            message = conflicts.moved_by(
+                target.report, _("Báo cáo đã gửi hoặc đã được chấp nhận nên không sửa được.")
+            )
             if not scope.can(request.user, scope.CHANGE, target.unit):
                 message = _("Đồng chí không có quyền nhập báo cáo cho đơn vị này.")
                 if common.wants_json(request):
@@ -372,10 +404,10 @@ def fill(request, form, period, code):
     return _fill_page(request, target, entry_form, problems, 200, states=states)
 
 
-def _fill_json(report, saved, problems, error, status, unread):
+def _fill_json(report, saved, problems, error, status, unread, clashes=0):
     now = timezone.localtime()
     if saved and unread:
-        message = _unread_message(now, len(unread))
+        message = _unread_message(now, len(unread), clashes)
     elif saved:
         message = _("Đã lưu lúc %(t)s") % {"t": now.strftime("%H:%M")}
     else:

@@ -3,7 +3,10 @@
 // The server answers the same URL with JSON when asked with X-Requested-With: every field
 // it can read is saved; one it cannot read (letters for a number) is named in "unsaved",
 // stays dirty here with what was typed, and its error is shown beside it. The form's
-// checks come back with every save.
+// checks come back with every save. Beside each box the page holds, hidden ("b-" + its
+// name), what the box showed when the officer began; it goes with every save and is moved
+// on once the box is saved, so the server can tell a box changed here from one another
+// person saved meanwhile — which it keeps, naming it in "unsaved" with why.
 (function () {
   "use strict";
 
@@ -121,6 +124,8 @@
         if (!field) return;
         sent[name] = field.value;
         body.append(name, field.value);
+        var shown = form.elements["b-" + name];
+        if (shown) body.append(shown.name, shown.value);
       });
       inFlight = true;
       setStatus(labels.saving, "saving");
@@ -141,6 +146,8 @@
           Object.keys(sent).forEach(function (name) {
             var field = form.elements[name];
             if (unsaved[name.slice(2)]) return; // kept as typed, to be corrected
+            var shown = form.elements["b-" + name];
+            if (shown) shown.value = sent[name]; // what the server now holds
             if (field && field.value === sent[name]) {
               delete dirty[name];
               var code = name.slice(2);
