@@ -1,13 +1,17 @@
 """Reading the roll-up, comparisons and completeness for a unit, form and period."""
 
 import datetime
-from collections import Counter, defaultdict
+import hashlib
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
 import orjson
+from django.db import connection
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,11 +157,17 @@ def expected_counts(form, period):
 
     The form's levels are read once per form instance (a page asks for three periods).
     """
+    return _expected_cached(form.pk, _level_ids(form), period.end, history.stamp())
+
+
+def _level_ids(form):
+    """The ids of the levels that report on the form, sorted: read once per form instance
+    (from the levels prefetched with it when they were)."""
     level_ids = form.__dict__.get("_expected_level_ids")
     if level_ids is None:
-        level_ids = tuple(sorted(form.levels.values_list("id", flat=True)))
+        level_ids = tuple(sorted(level.pk for level in form.levels.all()))
         form.__dict__["_expected_level_ids"] = level_ids
-    return _expected_cached(form.pk, level_ids, period.end, history.stamp())
+    return level_ids
 
 
 def node_path(node, period):
@@ -264,18 +274,62 @@ def _bucket(row, mode):
     return bucket or {}
 
 
+# common_figures' results, keyed by a digest of the very bucket texts they are made of: a
+# change of any child's figures is a change of its text, hence of the key, so a result can
+# never be stale (nothing to invalidate); per process, the latest few kept.
+_COMMON_MEMO = OrderedDict()
+_COMMON_MEMO_SIZE = 64
+_common_lock = threading.Lock()
+
+
+def _common_key(chosen, states, compared, mode, indicators):
+    """A digest of everything common_figures' result depends on, or None when a bucket is
+    not at hand as stored text (then nothing is memoised)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr((mode, [(i.code, i.aggregation) for i in indicators])).encode())
+    for p in compared:
+        digest.update(b"\x00period " + p.key.encode())
+        state = states[p.key]
+        for pk in chosen:
+            row = state[pk][0]
+            text = getattr(row, mode) if row else b""
+            if isinstance(text, str):
+                text = text.encode()
+            elif not isinstance(text, bytes):
+                return None
+            digest.update(b"\x00%d:" % len(text))
+            digest.update(text)
+    return digest.digest()
+
+
 def common_figures(children, states, compared, mode, indicators):
     """(units, {period key: {code: figure}}): the figures of the children complete in every
-    period of `compared` (the same units in each), period by period."""
+    period of `compared` (the same units in each), period by period.
+
+    Merging a few hundred children's buckets costs milliseconds a page; the result is
+    memoised under a digest of those buckets' stored text (see _common_key)."""
     chosen = [
         c.pk
         for c in children
         if all(states[p.key].get(c.pk) and states[p.key][c.pk][1] for p in compared)
     ]
+    key = _common_key(chosen, states, compared, mode, indicators)
+    if key is not None:
+        with _common_lock:
+            hit = _COMMON_MEMO.get(key)
+            if hit is not None:
+                _COMMON_MEMO.move_to_end(key)
+        if hit is not None:
+            return len(chosen), {k: dict(v) for k, v in hit.items()}
     out = {}
     for p in compared:
         acc = buckets.merged(_bucket(states[p.key][pk][0], mode) for pk in chosen)
         out[p.key] = {i.code: buckets.value_of(acc.get(i.code), i.aggregation) for i in indicators}
+    if key is not None:
+        with _common_lock:
+            _COMMON_MEMO[key] = {k: dict(v) for k, v in out.items()}
+            while len(_COMMON_MEMO) > _COMMON_MEMO_SIZE:
+                _COMMON_MEMO.popitem(last=False)
     return len(chosen), out
 
 
@@ -521,13 +575,30 @@ def _completeness_of(node, form, period, today):
     return overall, per_child
 
 
+ID_LIST_PARAMETER = 200  # ids from which a list goes to the database as one parameter
+
+
+def _id_list(ids):
+    """A value for `pk__in`: the ids themselves, or for a long list (a national subtree
+    holds thousands of units) one parameter the database unpacks — a JSON array on SQLite,
+    an array on PostgreSQL — instead of thousands of placeholders that Django writes and
+    the database binds, once for the page's count and once for its rows."""
+    if len(ids) < ID_LIST_PARAMETER:
+        return ids
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [orjson.dumps(list(ids)).decode()])
+    return ids
+
+
 def missing_units(node, form, period):
     """Expected units of the subtree with nothing in hand (no report, draft or returned)."""
     path = node_path(node, period)
     if path is None:
         return Unit.objects.none()
     paths = history.paths_on(period.end)
-    level_ids = list(form.levels.values_list("id", flat=True))
+    level_ids = list(_level_ids(form))
     in_subtree = [uid for uid, p in paths.items() if p.startswith(path)]
     done = Report.objects.filter(
         unit=OuterRef("pk"),
@@ -536,7 +607,7 @@ def missing_units(node, form, period):
         status__in=[Report.Status.SUBMITTED, Report.Status.ACCEPTED],
     )
     return (
-        Unit.objects.filter(pk__in=in_subtree, level_id__in=level_ids)
+        Unit.objects.filter(pk__in=_id_list(in_subtree), level_id__in=level_ids)
         .exclude(Exists(done))
         .select_related("level")
         .order_by("path")

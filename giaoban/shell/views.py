@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 from giaoban.core import registry, roles
 from giaoban.core.due import merge
 from giaoban.core.scope import VIEW, can
+from giaoban.shell.context_processors import role_assignments
+from giaoban.units import history
 from giaoban.units.models import Unit
 
 
@@ -32,10 +34,12 @@ def due_list(user, today=None):
 @require_GET
 def home(request):
     user = request.user
-    assignments = user.role_assignments.select_related("unit").order_by("unit__path", "role")
-    context = {
-        "roles": assignments,
-        "unit_visible": user.unit_id is not None and can(user, VIEW, user.unit),
-        "due": due_list(user),
-    }
-    return render(request, "shell/home.html", context)
+    assignments = role_assignments(request)  # the page frame's list too: read once
+    # Every app's part of the list reads the tree of units: its stamp is read once.
+    with history.pinned():
+        context = {
+            "roles": assignments,
+            "unit_visible": user.unit_id is not None and can(user, VIEW, user.unit),
+            "due": due_list(user),
+        }
+        return render(request, "shell/home.html", context)

@@ -29,7 +29,7 @@ from giaoban.core.scope import (
     save_in_scope,
 )
 from giaoban.units.forms import CloseUnitForm, UnitForm, UnitSearchForm, picker_label
-from giaoban.units.models import Unit
+from giaoban.units.models import Lineage, Unit
 
 CHILDREN_PAGE_SIZE = 200  # one fetch of the lazy tree
 DETAIL_CHILDREN_PAGE_SIZE = 50  # the table on the unit page; divides CHILDREN_PAGE_SIZE
@@ -211,13 +211,19 @@ def _lineage(request, unit):
 
     related = ("predecessor", "successor", "old_parent", "new_parent")
     predecessors, successors, moves = [], [], []
-    for link in unit.predecessor_links.select_related(*related).order_by("date", "pk"):
-        if link.kind == link.Kind.MOVE:
-            moves.append(link)
-        else:
-            predecessors.append({"link": link, "other": link.predecessor})
-    for link in unit.successor_links.select_related(*related).order_by("date", "pk"):
-        if link.kind != link.Kind.MOVE:
+    # One query for the links on both sides (a move names the unit on both: listed once).
+    links = (
+        Lineage.objects.filter(Q(successor=unit) | Q(predecessor=unit))
+        .select_related(*related)
+        .order_by("date", "pk")
+    )
+    for link in links:
+        if link.successor_id == unit.pk:  # one of unit.predecessor_links
+            if link.kind == link.Kind.MOVE:
+                moves.append(link)
+            else:
+                predecessors.append({"link": link, "other": link.predecessor})
+        if link.predecessor_id == unit.pk and link.kind != link.Kind.MOVE:
             successors.append({"link": link, "other": link.successor})
     for row in predecessors + successors:
         row["linkable"] = visible(row["other"])

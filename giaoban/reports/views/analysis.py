@@ -28,7 +28,7 @@ from giaoban.core.paths import PATH_SEP
 from giaoban.core.scope import APPROVE, CHANGE, VIEW, can, role_paths
 from giaoban.exports import charts
 from giaoban.reports import reminders, rollup, services, statuses, versioning, workflow
-from giaoban.reports.models import Report, Rollup
+from giaoban.reports.models import Indicator, Report, Rollup
 from giaoban.reports.views import common
 from giaoban.units import history
 from giaoban.units.models import Unit
@@ -168,9 +168,8 @@ def _analysis_page(page):
 # ------------------------------------------------------------------ roll-up
 
 
-def _indicator_columns(request, version, indicators):
+def _indicator_columns(request, version, indicators, sections):
     """Which indicators the per-child table shows: main ones, one section, or all."""
-    sections = list(version.sections.order_by("order")) if version else []
     choice = request.GET.get("cols") or "main"
     by_section = {str(s.pk): s for s in sections}
     if choice == "all":
@@ -181,7 +180,11 @@ def _indicator_columns(request, version, indicators):
         choice = "main"
         chosen = [i for i in indicators if i.is_main] or indicators[:8]
     options = [("main", _("Chỉ tiêu chính"))]
-    options += [(str(s.pk), f"{s.number}. {s.title}") for s in sections if s.indicators.exists()]
+    # The sections holding any indicator (of any aggregation): one query, not one a section.
+    filled = set(
+        Indicator.objects.filter(section__in=sections).values_list("section_id", flat=True)
+    )
+    options += [(str(s.pk), f"{s.number}. {s.title}") for s in sections if s.pk in filled]
     options.append(("all", _("Tất cả chỉ tiêu")))
     return choice, chosen, options
 
@@ -201,11 +204,14 @@ def rollup_page(request, ctx):
                 "units": view.counts.get(ind.code, 0),
             }
         )
+    all_sections = list(version.sections.order_by("order")) if version else []
     section_list = []
-    for section in version.sections.order_by("order") if version else []:
+    for section in all_sections:
         if section.pk in sections:
             section_list.append({"section": section, "rows": sections[section.pk]})
-    choice, columns, col_options = _indicator_columns(request, version, view.indicators)
+    choice, columns, col_options = _indicator_columns(
+        request, version, view.indicators, all_sections
+    )
     page = Paginator(view.children, CHILDREN_PAGE_SIZE).get_page(request.GET.get("page"))
     link = _ChildLinks(request, "reports:rollup", form, period, ctx["mode_query"])
     for child in page.object_list:
