@@ -23,6 +23,7 @@ one — never a query per unit.
 """
 
 import datetime
+import functools
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -150,8 +151,23 @@ def contribution(user, anchors, today):
     if wanted:
         units.update(Unit.objects.in_bulk(list(wanted)))
     out.items = [
-        _item(user, campaign, requirement, units[unit_id], unit_id in own, standing, today)
+        _item(user, campaign, requirement, units[unit_id], True, standing, today)
+        if unit_id in own
+        else _deferred(user, campaign, requirement, units[unit_id], standing, today)
         for campaign, requirement, unit_id, standing in found
         if unit_id in units
     ]
     return out
+
+
+def _deferred(user, campaign, requirement, unit, standing, today):
+    """An item of a unit below: the home page shows a few of them, so only those shown
+    are built (`core.due.Deferred`)."""
+    return due.Deferred(
+        functools.partial(_item, user, campaign, requirement, unit, False, standing, today),
+        deadline=requirement.phase.end,
+        sort_key=(SORT, requirement.phase.number, requirement.order, requirement.pk),
+        unit=unit,
+        title=requirement.title,
+        own=False,
+    )

@@ -12,6 +12,7 @@ A few flat queries whatever the number of tasks: the owed tasks of the anchors a
 children in one, the invited participants in one, the awaiting ones in one.
 """
 
+import functools
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef
@@ -179,7 +180,20 @@ def contribution(user, anchors, today):
             .select_related("unit", "conclusion__conference")
             .order_by("deadline", "path")
         )
-        out.items = [_item(task, task.unit_id in own_ids, today) for task in owed]
+        # The home page shows a few of the units below' tasks: only those are built.
+        out.items = [
+            _item(task, True, today)
+            if task.unit_id in own_ids
+            else due.Deferred(
+                functools.partial(_item, task, False, today),
+                deadline=task.deadline,
+                sort_key=(2,),
+                unit=task.unit,
+                title=task.title,
+                own=False,
+            )
+            for task in owed
+        ]
         out.items.extend(_papers(user, own_ids, today))
         out.summaries = _summaries(anchors, below, owed, today)
         out.own_expected = Task.objects.filter(unit_id__in=own_ids).count()

@@ -210,6 +210,28 @@ class DueItem:
     sort_key: tuple = ()  # ties on the same deadline: lowest first
 
 
+class Deferred:
+    """A DueItem not built yet: what `merge` sorts on, and how to build it.
+
+    A unit below owes many items but the home page shows CHILDREN_CAP of them: a
+    provider may hand these instead of DueItems, and only the ones shown are built
+    (their links and words cost more than sorting). `title` takes part in the order."""
+
+    __slots__ = ("build", "deadline", "own", "sort_key", "title", "unit")
+
+    def __init__(self, build, *, deadline, sort_key, unit, title, own):
+        self.build = build  # () -> DueItem with these same deadline, sort key, unit, title
+        self.deadline = deadline
+        self.sort_key = sort_key
+        self.unit = unit
+        self.title = title
+        self.own = own
+
+
+def _built(item):
+    return item.build() if isinstance(item, Deferred) else item
+
+
 @dataclass
 class DueSummary:
     """ "x of y units below have not …": one line per role unit and obligation."""
@@ -237,7 +259,7 @@ class Awaiting:
 class DueContribution:
     """What one app adds to the home page for one user."""
 
-    items: list = field(default_factory=list)
+    items: list = field(default_factory=list)  # DueItem, or Deferred (built if shown)
     summaries: list = field(default_factory=list)
     awaiting: list = field(default_factory=list)
     awaiting_total: int = 0
@@ -280,10 +302,10 @@ def merge(contributions):
         if c.awaiting_url and c.awaiting_total > len(c.awaiting):
             out.awaiting_urls.append(c.awaiting_url)
     items.sort(key=lambda i: (i.deadline, i.sort_key, i.unit.path, i.title))
-    out.own = [i for i in items if i.own]
+    out.own = [_built(i) for i in items if i.own]
     children = [i for i in items if not i.own]
     out.children_total = len(children)
-    out.children = children[:CHILDREN_CAP]
+    out.children = [_built(i) for i in children[:CHILDREN_CAP]]
     out.awaiting.sort(key=lambda a: a.sort_key)
     out.awaiting = out.awaiting[:AWAITING_CAP]
     return out

@@ -4,15 +4,19 @@ A unit owes an obligation of a document it received (quán triệt, kế hoạch
 báo cáo kết quả) while no record has met it: still within the deadline, or overdue.
 For the user's own units every such obligation is an item, nearest deadline first,
 linking to the document; for the units directly below, items too (the shell caps them,
-linking to that unit's row of the document) and one summary line per unit, document
+linking to that unit's row of the document; handed as `core.due.Deferred`, so that only
+the few shown are built) and one summary line per unit, document
 and obligation: "x/y đơn vị cấp dưới chưa quán triệt văn bản …".
 
 Only documents in force as issued count (a replaced or repealed one is owed no more).
 Queries stay flat whatever the number of documents or children: the tree of today
-(cached), the owed recipient rows of the anchors and their children in one query, how
+(cached), the owed recipient rows of the anchors and their children in one query, their
+documents in one, how
 many children received each of those documents in one, and the own units' count of
 obligations in one. Registered with `core.registry.due` in `DocumentsConfig.ready()`.
 """
+
+import functools
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -125,16 +129,36 @@ def contribution(user, anchors, today):
     rows = list(
         Recipient.objects.restrict(user, VIEW)
         .filter(owed_q(), unit_id__in=[*own_ids, *below], document__status=Document.Status.ISSUED)
-        .select_related("unit", "document__issuer", "document__kind")
+        .select_related("unit")
         .order_by("path", "document_id")
     )
+    # A few documents for many rows: read once each, not joined into every row.
+    documents = Document.objects.select_related("issuer", "kind").in_bulk(
+        {r.document_id for r in rows}
+    )
+    for r in rows:
+        r.document = documents[r.document_id]
     # (anchor id, document id, obligation) -> [owing, overdue]
     owing = {}
     for r in rows:
         document = r.document
         own = r.unit_id in own_ids
+        title = None
         for standing in obligations.owed(document, r, today):
-            out.items.append(_item(document, r, standing, own, today))
+            if own:
+                out.items.append(_item(document, r, standing, own, today))
+            else:  # the home page shows a few of the units below: build only those
+                title = title or str(document)
+                out.items.append(
+                    due.Deferred(
+                        functools.partial(_item, document, r, standing, own, today),
+                        deadline=standing.deadline,
+                        sort_key=(ORDER[standing.obligation.key],),
+                        unit=r.unit,
+                        title=title,
+                        own=own,
+                    )
+                )
             if not own:
                 key = (below[r.unit_id].pk, document.pk, standing.obligation.key)
                 count = owing.setdefault(key, [0, 0])

@@ -12,14 +12,16 @@ Registered with `core.registry.due` in `ReportsConfig.ready()`.
 """
 
 import datetime
-import re
+import functools
 
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Length, StrIndex, Substr
+from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from giaoban.core import periods, roles, scope
-from giaoban.core.due import Awaiting, DueContribution, DueItem, DueSummary
+from giaoban.core.due import Awaiting, Deferred, DueContribution, DueItem, DueSummary
 from giaoban.core.paths import PATH_SEP, subtree_q
 from giaoban.reports import services, statuses
 from giaoban.reports.models import Report, ReportForm
@@ -76,24 +78,22 @@ def _pending_for(form, period, anchors, today):
         if status not in statuses.PENDING:
             continue
         deadline = row["deadline"] if row else _deadline(days, unit.level_id, period)
-        item = DueItem(
-            kind=_("Báo cáo định kỳ"),
-            title=form.name,
-            detail=period.label,
-            unit=unit,
-            own=own,
-            deadline=deadline,
-            timing=statuses.report_timing(status, deadline, today=today),
-            status_label=statuses.label(status),
-            status_css=statuses.css(status),
-            url=report_url(form, period, unit),
-            sort_key=(status != S.RETURNED,),  # on the same day, a returned report first
+        timing = statuses.report_timing(status, deadline, today=today)
+        sort_key = (status != S.RETURNED,)  # on the same day, a returned report first
+        build = functools.partial(
+            _item, form, period, unit, own, deadline, timing, status, sort_key
         )
-        items.append(item)
-        if not own:
+        if own:
+            items.append(build())
+        else:  # the home page shows a few of the units below: build only those
+            items.append(
+                Deferred(
+                    build, deadline=deadline, sort_key=sort_key, unit=unit, title=form.name, own=own
+                )
+            )
             count = counts[anchor.pk]
             count[2] += 1
-            count[3] += item.timing.is_overdue
+            count[3] += timing.is_overdue
     summaries = [
         DueSummary(
             text=_(
@@ -119,6 +119,22 @@ def _pending_for(form, period, anchors, today):
     return items, summaries, sum(1 for _a, _u, own in expected if own)
 
 
+def _item(form, period, unit, own, deadline, timing, status, sort_key):
+    return DueItem(
+        kind=_("Báo cáo định kỳ"),
+        title=form.name,
+        detail=period.label,
+        unit=unit,
+        own=own,
+        deadline=deadline,
+        timing=timing,
+        status_label=statuses.label(status),
+        status_css=statuses.css(status),
+        url=report_url(form, period, unit),
+        sort_key=sort_key,
+    )
+
+
 def _deadline(days, level_id, period):
     return period.end + datetime.timedelta(days=days.get(level_id, 0))
 
@@ -131,9 +147,15 @@ def awaiting_decision(user):
         return Report.objects.none()
     below = Q()
     for path in leader_paths:
-        # A direct child's report path is the leader unit's path plus exactly one code.
-        below |= subtree_q(path, "path") & Q(
-            path__regex=rf"^{re.escape(path)}[^{PATH_SEP}]+{PATH_SEP}$"
+        # A direct child's report path is the leader unit's path plus exactly one code:
+        # after the leader's path, at least one character and the first separator last.
+        # (Not a regex: on SQLite that is a Python function called for every report of
+        # the subtree.)
+        rest = Substr("path", len(path) + 1)
+        below |= (
+            subtree_q(path, "path")
+            & Q(Exact(StrIndex(rest, Value(PATH_SEP)), Length("path") - len(path)))
+            & Q(GreaterThanOrEqual(Length("path"), len(path) + 2))
         )
     return (
         Report.objects.restrict(user, scope.VIEW)
