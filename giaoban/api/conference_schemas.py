@@ -13,7 +13,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from giaoban.api.document_schemas import ApiText
-from giaoban.api.schemas import MAX_LIMIT, SearchText, UnitCode, UnitRef
+from giaoban.api.schemas import MAX_LIMIT, SearchText, UnitCode, UnitRef, key_text
 
 MAX_ID = 2_147_483_647
 TaskTab = Literal["unit", "assigned"]
@@ -23,7 +23,7 @@ EvidenceKind = Literal["document", "activity", "report"]
 ConferenceStatus = Literal["preparing", "open", "closed"]
 
 
-class PeriodOut(Schema):
+class PeriodLabel(Schema):
     key: str = Field(description="Khóa kỳ, ví dụ 2026-H1.")
     label: str = Field(description="Kỳ bằng chữ, ví dụ “6 tháng đầu năm 2026”.")
 
@@ -38,7 +38,7 @@ class RecordRef(Schema):
 
 class ConferenceFilters(Schema):
     unit: UnitCode | None = Field(None, description="Đơn vị chủ trì (mã).")
-    period: str | None = Field(None, max_length=8, description="Khóa kỳ, ví dụ 2026-H1.")
+    period: key_text(8) | None = Field(None, description="Khóa kỳ, ví dụ 2026-H1.")
     status: ConferenceStatus | None = Field(
         None, description="preparing (đang chuẩn bị), open (đang diễn ra), closed (đã kết thúc)."
     )
@@ -51,7 +51,7 @@ class ConferenceRow(Schema):
     title: str
     unit: UnitRef = Field(description="Đơn vị chủ trì.")
     body: str = Field(description="party (tổ chức đảng) hoặc state (chỉ huy) chủ trì.")
-    period: PeriodOut
+    period: PeriodLabel
     date: datetime.date
     start_time: datetime.time | None
     end_time: datetime.time | None
@@ -188,7 +188,7 @@ class TaskRow(Schema):
     is_demo: bool
 
 
-class StandingCounts(Schema):
+class TaskStandingCounts(Schema):
     tasks: int
     on_time: int
     late: int
@@ -199,12 +199,12 @@ class StandingCounts(Schema):
 class TaskGroup(Schema):
     unit: UnitRef
     itself: bool = Field(description="true: nhiệm vụ của chính đơn vị gốc.")
-    counts: StandingCounts
+    counts: TaskStandingCounts
 
 
 class TaskSummary(Schema):
     node: UnitRef = Field(description="Đơn vị gốc: owner nếu có, không thì unit.")
-    counts: StandingCounts
+    counts: TaskStandingCounts
     groups: list[TaskGroup] = Field(description="Mỗi đơn vị trực thuộc có nhiệm vụ một dòng.")
 
 
@@ -233,7 +233,7 @@ class ProgressFileOut(Schema):
     uploaded_at: datetime.datetime
 
 
-class ProgressOut(Schema):
+class TaskProgressOut(Schema):
     id: int
     text: str
     created_at: datetime.datetime
@@ -252,7 +252,7 @@ class TaskDetail(TaskRow):
     expected_result: str
     return_reason: str
     decided_at: datetime.datetime | None
-    progress: list[ProgressOut] = Field(description="Báo cáo tiến độ, mới nhất trước.")
+    progress: list[TaskProgressOut] = Field(description="Báo cáo tiến độ, mới nhất trước.")
     actions: TaskActions
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -291,13 +291,13 @@ class ReturnIn(Schema):
 
 class ConsolidationFilters(Schema):
     unit: UnitCode | None = Field(None, description="Đơn vị (mã).")
-    form: str | None = Field(None, max_length=40, description="Mã mẫu báo cáo.")
-    period: str | None = Field(None, max_length=8, description="Khóa kỳ, ví dụ 2026-H1.")
+    form: key_text(40) | None = Field(None, description="Mã mẫu báo cáo.")
+    period: key_text(8) | None = Field(None, description="Khóa kỳ, ví dụ 2026-H1.")
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Số bản ghi mỗi trang (1–500).")
     offset: int = Field(0, ge=0, le=1_000_000_000, description="Bỏ qua bấy nhiêu bản ghi đầu.")
 
 
-class FormRef(Schema):
+class FormNameRef(Schema):
     code: str
     name: str
 
@@ -306,8 +306,8 @@ class ConsolidationRow(Schema):
     id: int
     unit: UnitRef
     body: str = Field(description="party (tổ chức đảng) hoặc state (chỉ huy).")
-    form: FormRef
-    period: PeriodOut
+    form: FormNameRef
+    period: PeriodLabel
     subject: str
     status: str = Field(description="draft (dự thảo) hoặc issued (đã ban hành).")
     status_name: str

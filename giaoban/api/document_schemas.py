@@ -105,7 +105,7 @@ class StandingOut(Schema):
     status_name: str
 
 
-class ProgressOut(Schema):
+class RecipientProgressOut(Schema):
     obligation: str
     label: str
     deadline: datetime.date
@@ -136,7 +136,7 @@ class DocumentRow(Schema):
         description="(Văn bản đến) việc đơn vị nhận còn phải làm, hạn gần nhất trước; "
         "null ở các hộp khác.",
     )
-    progress: list[ProgressOut] | None = Field(
+    progress: list[RecipientProgressOut] | None = Field(
         None, description="(Văn bản đi) tiến độ của các đơn vị nhận; null ở các hộp khác."
     )
 

@@ -5,6 +5,7 @@ Input types validate with Vietnamese messages of their own (error types prefixed
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from typing import Annotated
@@ -76,6 +77,30 @@ def parse_search_text(value):
     return text
 
 
+def parse_key(value, max_length):
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
+        # PostgreSQL refuses NUL in any text: a filter holding one must not reach a query.
+        raise _own_error("key", _("chứa ký tự điều khiển không hợp lệ."))
+    if len(text) > max_length:
+        raise _own_error("key", _("tối đa %(count)s ký tự.") % {"count": max_length})
+    return text
+
+
+# Text without control characters (the JSON schema's pattern).
+NO_CONTROLS = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+
+
+def key_text(max_length):
+    """A code or key a list is filtered on (a report form's code, a period's key), at most
+    `max_length` characters, without control characters."""
+    return Annotated[
+        str,
+        BeforeValidator(functools.partial(parse_key, max_length=max_length)),
+        WithJsonSchema({"type": "string", "maxLength": max_length, "pattern": NO_CONTROLS}),
+    ]
+
+
 # The documented schemas say what the validators accept, so a client (or schemathesis)
 # knows a well-formed value before sending it; case is folded by the validators.
 ApiDate = Annotated[datetime.date, BeforeValidator(parse_date)]
@@ -92,9 +117,7 @@ LevelCode = Annotated[
 SearchText = Annotated[
     str,
     BeforeValidator(parse_search_text),
-    WithJsonSchema(
-        {"type": "string", "maxLength": 200, "pattern": r"^[^\u0000-\u001f\u007f-\u009f]*$"}
-    ),
+    WithJsonSchema({"type": "string", "maxLength": 200, "pattern": NO_CONTROLS}),
 ]
 
 

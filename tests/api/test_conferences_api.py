@@ -176,6 +176,22 @@ def test_bad_list_parameters_are_422_in_vietnamese(cast, scene, query, field, sa
     assert says in fields_of(response)[field]
 
 
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/conferences?period=2026-H%00", "period"),
+        ("/api/consolidations?period=2026-H%00", "period"),
+        ("/api/consolidations?form=CTD%00", "form"),
+    ],
+)
+def test_a_nul_in_a_filter_is_a_422_not_a_server_error(cast, url, field):
+    """PostgreSQL refuses NUL in any text, a filter's too (found by test_api_fuzz)."""
+    response = token_client(cast.officer_a).get(url)
+    assert response.status_code == 422
+    assert "ký tự điều khiển" in fields_of(response)[field]
+    assert token_client(cast.officer_a).get(url.replace("%00", "1")).status_code == 200
+
+
 def test_a_unit_out_of_scope_is_missing_from_the_list(cast, scene):
     response = token_client(cast.officer_a).get("/api/tasks?unit=T01")
     assert response.status_code == 404

@@ -3,8 +3,10 @@
 import json
 import re
 from html import unescape
+from unittest import mock
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from ninja.openapi.schema import OpenAPISchema
 
 from giaoban.api.api import api
 
@@ -54,6 +56,27 @@ def test_the_schema_is_public_valid_json_listing_every_endpoint(client, db):
 
 def test_the_schema_matches_the_api_object(db):
     assert set(api.get_openapi_schema()["paths"]) == api_routes()
+
+
+def test_no_two_shapes_share_a_name_in_the_schema(db):
+    """ninja files every shape under its class name and keeps the last one of a name: two
+    classes named alike (a task's progress and a document's) would publish one shape for
+    both, and the other endpoint's answers would not match its own schema."""
+    shapes = {}
+    original = OpenAPISchema.add_schema_definitions
+
+    def recording(self, definitions):
+        for name, definition in definitions.items():
+            shapes.setdefault(name, set()).add(json.dumps(definition, sort_keys=True))
+        original(self, definitions)
+
+    with mock.patch.object(OpenAPISchema, "add_schema_definitions", recording):
+        schema = api.get_openapi_schema()
+    assert not sorted(name for name, seen in shapes.items() if len(seen) > 1)
+    components = schema["components"]["schemas"]
+    # The outgoing box's progress of the recipients, and a task's progress reports.
+    assert "recipients" in components["RecipientProgressOut"]["properties"]
+    assert "evidence" in components["TaskProgressOut"]["properties"]
 
 
 def test_the_docs_page_loads_nothing_from_outside(client, db):
