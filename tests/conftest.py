@@ -87,11 +87,36 @@ def build_cast():
 
 
 def pytest_configure(config):
+    serve_live_server_requests_one_at_a_time_on_sqlite()
     config.addinivalue_line(
         "markers",
         "one_run: uses no database of the test run (its own SQLite files, a subprocess without "
         "DATABASE_URL): run in the SQLite run only, which the PostgreSQL run would repeat as is",
     )
+
+
+def serve_live_server_requests_one_at_a_time_on_sqlite():
+    """The browser tests' live server answers one request at a time on SQLite.
+
+    The test database is then in memory, and Django hands the server's threads the test's
+    own connection: two requests of one page at once (the page and its fetch) would use one
+    sqlite3 connection from two threads — "bad parameter or other API misuse", a 500, a
+    test failing on a loaded machine. One request at a time (as `runserver --nothreading`,
+    each answer closing its connection) cannot. PostgreSQL's test database is a real one,
+    each thread with its own connection: its live server stays threaded."""
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The server's thread takes the overrides itself (LiveServerThread.run).
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = SerialWSGIServer
 
 
 def pytest_collection_modifyitems(config, items):
