@@ -25,7 +25,6 @@ It prints the processor (lscpu's model name). Nothing here touches a database.
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import ROOT, percentiles, say  # noqa: E402 — after the path
+from measure import ROOT, percentiles, processor, say  # noqa: E402 — after the path
 
 LOGINS, WINDOW = 500, 60.0  # the target: 500 logins within a minute (none over 5 s)
 PASSWORD = "Mat-khau-do-thu-2026!"  # noqa: S105 — a benchmark's own
@@ -46,22 +45,6 @@ ALTERNATIVES = [
     ("OWASP (t=1, 46 MiB, p=1)", 1, 47104, 1),
     ("OWASP (t=2, 19 MiB, p=1)", 2, 19456, 1),
 ]
-
-
-def processor():
-    try:
-        out = subprocess.run(
-            ["lscpu"],  # noqa: S607 — from PATH
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    for line in out.splitlines():
-        if line.startswith("Model name:"):
-            return line.split(":", 1)[1].strip()
-    return "?"
 
 
 def cpus():

@@ -4,13 +4,12 @@ figures. No Django here."""
 
 import os
 import statistics
-import subprocess
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 
-from measure import say
+from measure import processor, say
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -61,23 +60,6 @@ def machine_ticks():
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = values[3] + (values[4] if len(values) > 4 else 0)
     return sum(values) - idle, sum(values)
-
-
-def processor():
-    """The processor's model name, as lscpu gives it."""
-    try:
-        out = subprocess.run(  # noqa: S603 — fixed arguments
-            ["lscpu"],  # noqa: S607 — from PATH
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    for line in out.splitlines():
-        if line.startswith("Model name:"):
-            return line.split(":", 1)[1].strip()
-    return "?"
 
 
 class Accounting:

@@ -5,6 +5,7 @@ they put this folder and the repository on sys.path themselves."""
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -181,6 +182,23 @@ def profiled(name, wanted):
 
 def say(text):
     print(text, flush=True)
+
+
+def processor():
+    """The processor's model name, as lscpu gives it (what docs/benchmarks.md records)."""
+    try:
+        out = subprocess.run(  # noqa: S603 — fixed arguments
+            ["lscpu"],  # noqa: S607 — from PATH
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    for line in out.splitlines():
+        if line.startswith("Model name:"):
+            return line.split(":", 1)[1].strip()
+    return "?"
 
 
 def machine():
